@@ -1,0 +1,130 @@
+"""Global options (--db, --today) and how commands open the journal.
+
+Imports nothing heavy at module level: --help, --version and completion must
+not pay for SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from netlog.errors import UsageError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from netlog.db import Journal
+
+
+class State:
+    db: str | None = None
+    today_text: str | None = None
+    journals: list[Journal] = []
+    pending: list[str] | None = None  # messages held until the write commits
+
+
+state = State()
+
+
+def reset() -> None:
+    state.db = None
+    state.today_text = None
+    state.journals = []
+    state.pending = None
+
+
+def say(text: str) -> None:
+    """A message for stderr; inside a write, held until the write has committed."""
+    if state.pending is not None:
+        state.pending.append(text)
+    else:
+        print(text, file=sys.stderr, flush=True)
+
+
+def db_path() -> Path:
+    from netlog.db import resolve_path
+
+    return resolve_path(state.db)
+
+
+def today() -> date:
+    """--today, else NETLOG_TODAY, else the real date."""
+    from netlog.dates import parse_today
+
+    if state.today_text:
+        return parse_today(state.today_text, "--today")
+    env = os.environ.get("NETLOG_TODAY")
+    if env:
+        return parse_today(env, "NETLOG_TODAY")
+    return date.today()
+
+
+def open_journal(create: bool) -> Journal:
+    from netlog.db import open_journal as _open
+
+    journal = _open(db_path(), create=create)
+    state.journals.append(journal)
+    return journal
+
+
+@contextmanager
+def writing() -> Iterator[Session]:
+    """One write transaction (BEGIN IMMEDIATE) on the journal, created if need be.
+
+    Confirmations said inside it are printed only once it has committed, so
+    nothing is reported as saved that was not.
+    """
+    state.pending = []
+    journal = open_journal(create=True)
+    try:
+        with journal.session(write=True) as session:
+            yield session
+        held = state.pending
+    except BaseException:
+        journal.discard_if_new()
+        raise
+    finally:
+        state.pending = None
+    for text in held:
+        say(text)
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    """A read transaction; a journal that does not exist yet reads as empty."""
+    with open_journal(create=False).session(write=False) as session:
+        yield session
+
+
+def close_all() -> None:
+    for journal in state.journals:
+        journal.close()
+    state.journals = []
+
+
+def read_text(value: str | None, what: str) -> str | None:
+    """'-' reads the text from stdin, so private details stay out of shell history."""
+    if value != "-":
+        return value
+    if sys.stdin is None or sys.stdin.closed:
+        raise UsageError(f"{what}: '-' reads from stdin, but there is no stdin; pipe the text in")
+    data = sys.stdin.read()
+    return data.rstrip("\n")
+
+
+def confirm(question: str, yes: bool, what: str) -> None:
+    """Ask on a terminal; without one, --yes is required."""
+    if yes:
+        return
+    if not (sys.stdin and sys.stdin.isatty()):
+        raise UsageError(f"{what} needs --yes when there is no terminal to ask on")
+    import typer
+
+    if not typer.confirm(question, default=False, err=True):
+        raise UsageError(f"{what}: cancelled; nothing was changed")

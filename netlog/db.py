@@ -1,0 +1,385 @@
+"""The journal file: where it lives, how it is opened, kept safe and upgraded.
+
+Everything SQLite-specific lives here (pragmas, BEGIN IMMEDIATE, user_version,
+application_id), so that the rest of netlog talks SQLModel/SQLAlchemy only.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from netlog.errors import JournalRefused, StorageError
+
+if TYPE_CHECKING:  # keep SQLAlchemy out of start-up
+    from sqlalchemy.engine import Connection, Engine
+    from sqlmodel import Session
+
+APPLICATION_ID = 0x4E544C47  # "NTLG"
+BUSY_TIMEOUT_MS = 15_000
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+# --------------------------------------------------------------------------
+# Where the journal lives
+
+
+def default_path(env: dict[str, str] | None = None) -> Path:
+    """$XDG_DATA_HOME/netlog/netlog.db, else ~/.local/share/netlog/netlog.db."""
+    env = os.environ if env is None else env
+    xdg = env.get("XDG_DATA_HOME", "")
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "netlog" / "netlog.db"
+    home = env.get("HOME") or os.path.expanduser("~")
+    return Path(home) / ".local" / "share" / "netlog" / "netlog.db"
+
+
+def resolve_path(cli_db: str | None, env: dict[str, str] | None = None) -> Path:
+    """--db wins over NETLOG_DB, which wins over the default."""
+    env = os.environ if env is None else env
+    chosen = cli_db or env.get("NETLOG_DB") or None
+    return Path(chosen).expanduser() if chosen else default_path(env)
+
+
+# --------------------------------------------------------------------------
+# Migrations: an ordered list of steps; the version is PRAGMA user_version.
+# A step never changes once released: add a new one instead.
+
+
+def _v1_initial(conn: Connection) -> None:
+    for sql in V1_SCHEMA:
+        conn.exec_driver_sql(sql)
+
+
+V1_SCHEMA = [
+    """CREATE TABLE contact (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        name_key TEXT NOT NULL UNIQUE CHECK (length(name_key) > 0),
+        email TEXT, phone TEXT, company TEXT, title TEXT, url TEXT,
+        met TEXT, note TEXT, birthday TEXT,
+        every_days INTEGER CHECK (every_days IS NULL OR every_days > 0),
+        added_on DATE NOT NULL,
+        archived BOOLEAN NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
+        snoozed_until DATE
+    )""",
+    """CREATE TABLE tag (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        name_key TEXT NOT NULL UNIQUE,
+        every_days INTEGER CHECK (every_days IS NULL OR every_days > 0)
+    )""",
+    """CREATE TABLE contact_tag (
+        contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,
+        tag_id INTEGER NOT NULL REFERENCES tag(id) ON DELETE CASCADE,
+        PRIMARY KEY (contact_id, tag_id)
+    )""",
+    "CREATE INDEX ix_contact_tag_tag ON contact_tag (tag_id, contact_id)",
+    """CREATE TABLE entry (
+        id INTEGER PRIMARY KEY,
+        contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,
+        type TEXT NOT NULL CHECK (type IN ('give', 'got', 'ask', 'note')),
+        kind TEXT CHECK (kind IS NULL OR (type IN ('give', 'got') AND kind IN
+            ('intro', 'referral', 'advice', 'info', 'help', 'endorsement', 'gift', 'other'))),
+        what TEXT NOT NULL CHECK (length(trim(what)) > 0),
+        day DATE NOT NULL,
+        other_id INTEGER REFERENCES contact(id) ON DELETE SET NULL
+            CHECK (other_id IS NULL OR (type = 'give' AND other_id != contact_id)),
+        outcome TEXT CHECK (outcome IS NULL OR (type = 'ask' AND outcome IN ('helped', 'declined', 'ignored'))),
+        resolved_on DATE CHECK (resolved_on IS NULL OR outcome IS NOT NULL),
+        follow_up DATE CHECK (follow_up IS NULL OR type = 'ask'),
+        followed_up_on DATE,
+        followups INTEGER NOT NULL DEFAULT 0 CHECK (followups >= 0),
+        created_at TEXT NOT NULL
+    )""",
+    # Covering indexes: the reports seek per contact, they never scan history.
+    "CREATE INDEX ix_entry_contact ON entry (contact_id, type, day)",
+    "CREATE INDEX ix_entry_other ON entry (other_id, day) WHERE other_id IS NOT NULL",
+    "CREATE INDEX ix_entry_day ON entry (day, type)",
+    "CREATE INDEX ix_entry_open_ask ON entry (follow_up) WHERE type = 'ask' AND outcome IS NULL",
+    """CREATE TABLE setting (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+    """CREATE TABLE undo_step (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        ops TEXT NOT NULL
+    )""",
+]
+
+Migration = Callable[["Connection"], None]
+MIGRATIONS: list[Migration] = [_v1_initial]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: Connection, steps: list[Migration] | None = None) -> int:
+    """Bring the schema up to date inside the caller's (immediate) transaction.
+
+    Reads the version inside the transaction, so two processes opening an old
+    journal at once upgrade it once: the second sees the new version.
+    """
+    steps = MIGRATIONS if steps is None else steps
+    version = conn.exec_driver_sql("PRAGMA user_version").scalar() or 0
+    if version > len(steps):
+        raise JournalRefused(
+            f"this journal has schema version {version}, newer than this netlog knows ({len(steps)}); "
+            "upgrade netlog to use it"
+        )
+    for number, step in enumerate(steps[version:], start=version + 1):
+        step(conn)
+        conn.exec_driver_sql(f"PRAGMA user_version = {int(number)}")
+    if version < len(steps):
+        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    return len(steps)
+
+
+# --------------------------------------------------------------------------
+# Checking a file before we touch it
+
+
+def inspect_file(path: Path) -> tuple[int, int, int] | None:
+    """(application_id, user_version, table count) of an existing file, read-only.
+
+    None for a file that does not exist or is empty (a new journal). Raises
+    JournalRefused for anything that is not SQLite; never writes to the file.
+    """
+    try:
+        with open(path, "rb") as f:
+            head = f.read(100)
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise JournalRefused(f"{path} is a directory, not a journal; give a file path with --db") from None
+    except PermissionError:
+        raise StorageError(f"can't read {path}: permission denied; check the file's owner and mode") from None
+    if not head:
+        return None
+    if not head.startswith(SQLITE_MAGIC):
+        raise JournalRefused(f"{path} is not a SQLite database, so not a netlog journal; choose another file with --db")
+    try:
+        ro = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            app_id = ro.execute("PRAGMA application_id").fetchone()[0]
+            version = ro.execute("PRAGMA user_version").fetchone()[0]
+            tables = ro.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+        finally:
+            ro.close()
+    except sqlite3.DatabaseError as e:
+        raise JournalRefused(f"{path} can't be read as a SQLite database ({e}); choose another file with --db") from None
+    return app_id, version, tables
+
+
+def check_ownership(path: Path, info: tuple[int, int, int] | None) -> bool:
+    """Refuse files that are not ours; True when the schema needs upgrading."""
+    if info is None:
+        return True
+    app_id, version, tables = info
+    if app_id != APPLICATION_ID and tables > 0:
+        raise JournalRefused(
+            f"{path} is a SQLite database of another program, not a netlog journal; choose another file with --db"
+        )
+    if app_id == APPLICATION_ID and version > SCHEMA_VERSION:
+        raise JournalRefused(
+            f"{path} was written by a newer netlog (schema {version}, this one knows {SCHEMA_VERSION}); upgrade netlog"
+        )
+    return version < SCHEMA_VERSION or app_id != APPLICATION_ID
+
+
+def _create_private(path: Path) -> list[Path]:
+    """Make the directory (0700) and an empty file (0600), whatever the umask.
+
+    Returns the directories it made, outermost first.
+    """
+    made = []
+    parent = path.parent
+    missing = [p for p in [parent, *parent.parents] if not p.exists()]
+    for d in reversed(missing):
+        try:
+            d.mkdir(mode=0o700)
+            os.chmod(d, 0o700)
+            made.append(d)
+        except FileExistsError:
+            pass
+        except OSError as e:
+            raise StorageError(f"can't create {d}: {e.strerror}; choose another place with --db") from None
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        return made
+    except OSError as e:
+        raise StorageError(f"can't create {path}: {e.strerror}; choose another place with --db") from None
+    _tighten(path)
+    return made
+
+
+def _tighten(path: Path) -> None:
+    """Journal, -wal and -shm readable by their owner only."""
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            if stat.S_IMODE(p.stat().st_mode) != 0o600:
+                os.chmod(p, 0o600)
+        except OSError:
+            pass
+
+
+# --------------------------------------------------------------------------
+# Engine and transactions
+
+
+def _make_engine(url: str) -> Engine:
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import NullPool, StaticPool
+
+    engine = create_engine(
+        url,
+        # in memory (a journal not created yet) the one connection must be kept
+        poolclass=StaticPool if url == "sqlite://" else NullPool,
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if url != "sqlite://":
+            cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA secure_delete = ON")  # deleted text is overwritten, not left in free pages
+        cur.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across crashes of the process
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        # pysqlite's own transaction handling is off; we say BEGIN ourselves so
+        # that writers take the write lock up front and queue on busy_timeout.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("netlog_write") else "BEGIN")
+
+    return engine
+
+
+def _translate(e: Exception, where: Path | None) -> StorageError:
+    path = f"the journal {where}" if where else "the journal"
+    text = str(getattr(e, "orig", e)).lower()
+    if "locked" in text or "busy" in text:
+        return StorageError(f"{path} stayed locked by another netlog for {BUSY_TIMEOUT_MS // 1000} s; nothing was saved, try again")
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return StorageError(f"can't write to {path} (read-only file or directory); nothing was saved, check its permissions")
+    if "full" in text or "disk i/o" in text:
+        return StorageError(f"the disk holding {path} is full or failing; nothing was saved, free some space and try again")
+    return StorageError(f"{path} could not be used ({text}); nothing was saved, run 'netlog check'")
+
+
+class Journal:
+    """An open journal: one engine over one file (or an empty in-memory one)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.created_dirs: list[Path] = []  # set when this process made the file
+        self.created = False
+        self.engine = _make_engine(f"sqlite:///{path}" if path else "sqlite://")
+
+    @contextmanager
+    def session(self, write: bool) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back otherwise."""
+        from sqlalchemy.exc import OperationalError
+        from sqlmodel import Session
+
+        where = self.path
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(netlog_write=write)
+                session = Session(bind=conn, expire_on_commit=False)
+                try:
+                    conn.begin()
+                    yield session
+                    session.flush()
+                    conn.commit()
+                except BaseException:
+                    # A failed COMMIT can leave SQLite's transaction open; roll it
+                    # back now so nothing reported as failed is saved later.
+                    try:
+                        conn.rollback()
+                    except Exception:
+                        pass
+                    raise
+                finally:
+                    session.close()
+        except OperationalError as e:
+            raise _translate(e, where) from None
+        if write and self.path:
+            _tighten(self.path)
+
+    def migrate(self, steps: list[Migration] | None = None) -> None:
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(netlog_write=True)
+                conn.begin()
+                try:
+                    migrate(conn, steps)
+                    conn.commit()
+                except BaseException:
+                    conn.rollback()
+                    raise
+        except OperationalError as e:
+            raise _translate(e, self.path) from None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def discard_if_new(self) -> None:
+        """The first write failed: leave no empty journal (or directory) behind."""
+        if not (self.created and self.path):
+            return
+        self.close()
+        for p in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm"), Path(f"{self.path}-journal")):
+            try:
+                p.unlink()
+            except FileNotFoundError:
+                pass
+        for d in reversed(self.created_dirs):
+            try:
+                d.rmdir()
+            except OSError:
+                break
+
+
+def open_journal(path: Path, *, create: bool) -> Journal:
+    """Open (and if needed create and upgrade) the journal at ``path``.
+
+    With ``create`` False and no file yet, an empty in-memory journal stands in,
+    so that read-only commands work and nothing is written to disk.
+    """
+    info = inspect_file(path)
+    needs_upgrade = check_ownership(path, info)
+    if info is None and not create:
+        journal = Journal(None)
+        journal.migrate()
+        return journal
+    made: list[Path] | None = _create_private(path) if info is None else None
+    if needs_upgrade and not os.access(path, os.W_OK):
+        raise StorageError(f"can't upgrade {path}: the file is read-only; check its permissions")
+    journal = Journal(path)
+    if made is not None:
+        journal.created, journal.created_dirs = True, made
+    try:
+        if needs_upgrade:
+            journal.migrate()
+    except BaseException:
+        journal.discard_if_new()
+        raise
+    return journal
+
+
+def schema_version(session: Session) -> int:
+    """The schema version of the journal a session is on."""
+    return int(session.connection().exec_driver_sql("PRAGMA user_version").scalar() or 0)
