@@ -383,3 +383,13 @@ def open_journal(path: Path, *, create: bool) -> Journal:
 def schema_version(session: Session) -> int:
     """The schema version of the journal a session is on."""
     return int(session.connection().exec_driver_sql("PRAGMA user_version").scalar() or 0)
+
+
+def day_number(expr: Any) -> Any:
+    """A SQL expression for a DATE as a day count, so SQL can subtract dates.
+
+    SQLite's julianday(); on PostgreSQL this would be a date difference.
+    """
+    from sqlalchemy import func
+
+    return func.julianday(expr)

@@ -1,0 +1,1 @@
+"""Import, export, merge, backup, check (issue 5)."""

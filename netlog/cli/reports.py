@@ -1,0 +1,1 @@
+"""Reports: hungry, balance, asks, owe, stats, demo (issue 3)."""
