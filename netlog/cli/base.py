@@ -118,6 +118,7 @@ def root(
 ) -> None:
     st.state.db = db
     st.state.today_text = today
+    st.today()  # a bad --today or NETLOG_TODAY fails here, before any work
     if ctx.invoked_subcommand is None:
         from netlog.cli.home import home
 

@@ -1,0 +1,217 @@
+"""Journal entries: give, got, ask, resolve, followup, note, log, undo, drop, amend, show."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import TODAY, db_state
+
+
+@pytest.fixture
+def two(cli):
+    cli("add", "Priya Raman")
+    cli("add", "Sam Lee")
+    return cli
+
+
+def log(cli, *args):
+    return json.loads(cli("log", "--json", *args).stdout)
+
+
+def show(cli, name):
+    return json.loads(cli("show", name, "--json").stdout)
+
+
+def test_give_with_kind_and_date(two):
+    r = two("give", "pri", "reviewed her deck", "--kind", "advice", "--on", "3 days ago")
+    assert "Saved #1 2026-11-20 gave Priya Raman (advice): reviewed her deck" in r.stderr
+    assert r.stdout == ""
+    e = log(two)[0]
+    assert (e["type"], e["kind"], e["day"], e["what"]) == ("give", "advice", "2026-11-20", "reviewed her deck")
+
+
+def test_kind_accepts_unique_prefix_and_refuses_unknown(two, env):
+    two("give", "pri", "x", "--kind", "ref")
+    assert log(two)[0]["kind"] == "referral"
+    before = db_state(env.db)
+    r = two("give", "pri", "x", "--kind", "bribe", code=2)
+    assert "--kind: 'bribe' is not one of intro, referral" in r.stderr
+    assert db_state(env.db) == before
+
+
+def test_an_introduction_feeds_both(two):
+    two("give", "pri", "you two should talk", "--intro", "sam", "--on", "2026-11-01")
+    for name in ("pri", "sam"):
+        c = show(two, name)
+        assert c["totals"]["given"] == 1 and c["last_given"] == "2026-11-01"
+    e = log(two)[0]
+    assert e["kind"] == "intro" and e["contact"] == "Priya Raman" and e["other"] == "Sam Lee"
+    assert len(log(two, "sam")) == 1
+
+
+def test_intro_to_the_same_person_is_refused(two):
+    assert "two different people" in two("give", "pri", "x", "--intro", "priya", code=2).stderr
+
+
+def test_got_does_not_feed_the_relationship(two):
+    two("got", "pri", "a book", "--kind", "gift")
+    c = show(two, "pri")
+    assert c["totals"]["received"] == 1 and c["totals"]["given"] == 0 and c["last_given"] is None
+
+
+def test_ask_prints_its_id_and_nudges_to_give_first(two):
+    r = two("ask", "pri", "a referral")
+    assert r.stdout.strip() == "1"
+    assert "never given to Priya Raman" in r.stderr and "Do it first" in r.stderr
+    e = log(two)[0]
+    assert e["follow_up"] == "2026-11-30" and e["outcome"] is None
+
+
+def test_ask_after_a_recent_give_has_no_nudge(two):
+    two("give", "pri", "coffee", "--on", "2026-11-20")
+    r = two("ask", "pri", "a referral", "--follow-up", "next friday")
+    assert "never given" not in r.stderr and "last give" not in r.stderr.lower()
+    assert log(two, "--type", "ask")[0]["follow_up"] == "2026-11-27"
+
+
+def test_ask_outside_cadence_nudges(two):
+    two("give", "pri", "coffee", "--on", "2026-01-02")
+    r = two("ask", "pri", "a referral")
+    assert "325 days ago" in r.stderr
+
+
+def test_resolve_by_id_or_by_name(two):
+    two("ask", "pri", "a referral")
+    two("ask", "sam", "a loan of a ladder")
+    two("resolve", "1", "helped")
+    two("resolve", "sam", "ign")
+    asks = {e["id"]: e for e in log(two, "--type", "ask")}
+    assert asks[1]["outcome"] == "helped" and asks[1]["resolved_on"] == TODAY
+    assert asks[2]["outcome"] == "ignored"
+    t = show(two, "pri")["totals"]
+    assert (t["received"], t["helped"], t["asked"]) == (1, 1, 1)
+
+
+def test_resolve_by_name_needs_exactly_one_open_ask(two):
+    two("ask", "pri", "one")
+    two("ask", "pri", "two")
+    r = two("resolve", "pri", "helped", code=2)
+    assert "2 open asks (#1, #2)" in r.stderr
+    r = two("resolve", "sam", "helped", code=2)
+    assert "no open ask" in r.stderr
+
+
+def test_resolve_refuses_bad_outcome_and_non_asks(two, env):
+    two("ask", "pri", "one")
+    two("give", "pri", "coffee")
+    before = db_state(env.db)
+    assert "not one of helped, declined, ignored" in two("resolve", "1", "maybe", code=2).stderr
+    assert "is a give, not an ask" in two("resolve", "2", "helped", code=2).stderr
+    assert "no entry #9" in two("resolve", "9", "helped", code=2).stderr
+    assert db_state(env.db) == before
+
+
+def test_followup_moves_the_next_date(two):
+    two("ask", "pri", "a referral", "--on", "2026-11-01")  # follow up on 11-08
+    two("followup", "1", "--on", "2026-11-10")
+    e = log(two)[0]
+    assert (e["followups"], e["followed_up_on"], e["follow_up"]) == (1, "2026-11-10", "2026-11-17")
+
+
+def test_note_does_not_feed(two):
+    two("note", "pri", "her daughter started college")
+    c = show(two, "pri")
+    assert c["totals"]["notes"] == 1 and c["last_given"] is None
+    assert c["timeline"][0]["type"] == "note"
+
+
+def test_unknown_name_needs_new(cli, env):
+    r = cli("give", "Nora Quist", "coffee", code=2)
+    assert "use --new" in r.stderr
+    assert db_state(env.db) == "absent"
+    cli("give", "Nora Quist", "coffee", "--new")
+    assert show(cli, "nora")["totals"]["given"] == 1
+    cli("ask", "Nora Quist", "intro", "--new")  # exists now: --new reuses it
+    assert len(json.loads(cli("contacts", "--json").stdout)) == 1
+
+
+def test_text_from_stdin(two):
+    two("note", "pri", "-", input="private detail\n")
+    assert log(two)[0]["what"] == "private detail"
+
+
+def test_log_filters(two):
+    two("give", "pri", "a", "--on", "2026-10-01", "--kind", "advice")
+    two("got", "sam", "b", "--on", "2026-11-01")
+    two("ask", "sam", "c", "--on", "2026-11-10")
+    assert [e["what"] for e in log(two)] == ["c", "b", "a"]
+    assert [e["what"] for e in log(two, "sam")] == ["c", "b"]
+    assert [e["what"] for e in log(two, "--kind", "advice")] == ["a"]
+    assert [e["what"] for e in log(two, "--since", "2026-11-01")] == ["c", "b"]
+    assert [e["what"] for e in log(two, "--type", "got")] == ["b"]
+    assert [e["what"] for e in log(two, "--limit", "1")] == ["c"]
+    table = two("log").stdout.splitlines()
+    assert table[0].split() == ["#", "Date", "Type", "Who", "What"] and "2026-11-10" in table[1]
+
+
+def test_undo_removes_the_last_entry_and_says_so(two):
+    two("give", "pri", "first")
+    two("give", "pri", "second")
+    r = two("undo")
+    assert "removed #2" in r.stderr and "second" in r.stderr
+    assert [e["what"] for e in log(two)] == ["first"]
+
+
+def test_undo_takes_back_a_resolve_without_losing_the_ask(two):
+    two("ask", "pri", "a referral")
+    two("resolve", "1", "declined")
+    two("undo")
+    e = log(two)[0]
+    assert e["outcome"] is None and e["what"] == "a referral"
+
+
+def test_undo_removes_a_contact_made_by_new(cli):
+    cli("give", "Nora Quist", "coffee", "--new")
+    cli("undo")
+    assert json.loads(cli("contacts", "--json").stdout) == []
+
+
+def test_undo_with_nothing_to_undo(cli):
+    cli("add", "Priya Raman")
+    assert "nothing to undo" in cli("undo", code=1).stderr
+
+
+def test_drop_and_undo_brings_it_back(two):
+    two("give", "pri", "coffee", "--intro", "sam")
+    two("drop", "1")
+    assert log(two) == []
+    two("undo")
+    e = log(two)[0]
+    assert e["what"] == "coffee" and e["other"] == "Sam Lee" and e["id"] == 1
+
+
+def test_amend(two):
+    two("give", "pri", "coffee")
+    two("amend", "1", "--what", "lunch", "--on", "yesterday", "--kind", "gift")
+    e = log(two)[0]
+    assert (e["what"], e["day"], e["kind"]) == ("lunch", "2026-11-22", "gift")
+    assert "nothing to change" in two("amend", "1", code=2).stderr
+    two("undo")
+    assert log(two)[0]["what"] == "coffee"
+
+
+def test_show_card_and_timeline(two):
+    two("edit", "pri", "--company", "Northwind")
+    two("give", "pri", "intro", "--intro", "sam", "--on", "2026-11-01")
+    two("ask", "pri", "referral", "--on", "2026-11-02")
+    two("note", "pri", "likes jazz", "--on", "2026-11-03")
+    out = two("show", "pri").stdout
+    assert out.splitlines()[0] == "Priya Raman  (#1)"
+    assert "company:  Northwind" in out
+    assert "last gave: 2026-11-01 (22 days ago)" in out
+    assert "given 1, received 0, asked 1 (helped 0, declined 0, ignored 0, open 1), notes 1" in out
+    assert "introduced to Sam Lee: intro" in out and "referral -> open" in out
+    data = show(two, "pri")
+    assert [e["type"] for e in data["timeline"]] == ["note", "ask", "give"]
+    assert [a["what"] for a in data["open_asks"]] == ["referral"]
