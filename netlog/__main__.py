@@ -7,6 +7,11 @@ import sys
 
 
 def main() -> None:
+    if os.environ.get("_NETLOG_COMPLETE"):
+        # Tab completion of names and asks, without loading Typer or SQLAlchemy
+        from netlog.complete import main as complete
+
+        complete()
     code = 1
     try:
         from netlog.cli import app

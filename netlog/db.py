@@ -114,8 +114,20 @@ V1_SCHEMA = [
     )""",
 ]
 
+def _v2_reported(conn: Connection) -> None:
+    """What `remind --new-only` has already reported, and in which state."""
+    conn.exec_driver_sql(
+        """CREATE TABLE reported (
+            item TEXT PRIMARY KEY,
+            state TEXT NOT NULL,
+            first_on DATE NOT NULL,
+            last_on DATE NOT NULL
+        )"""
+    )
+
+
 Migration = Callable[["Connection"], None]
-MIGRATIONS: list[Migration] = [_v1_initial]
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_reported]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

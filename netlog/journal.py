@@ -216,6 +216,13 @@ def set_archived(session: Session, contact: Contact, archived: bool) -> bool:
     return True
 
 
+def set_snooze(session: Session, contact: Contact, until: date | None) -> None:
+    """Hide from hungry, the dashboard and remind while today < until; None ends it."""
+    contact.snoozed_until = until
+    session.add(contact)
+    session.flush()
+
+
 def remove_contact(session: Session, contact: Contact) -> int:
     """Delete a contact and its entries; returns how many entries went with it."""
     count = session.exec(select(func.count()).select_from(Entry).where(Entry.contact_id == contact.id)).one()

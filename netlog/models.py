@@ -93,3 +93,14 @@ class UndoStep(SQLModel, table=True):
     at: str
     summary: str
     ops: str  # JSON list of operations that reverse the change
+
+
+class Reported(SQLModel, table=True):
+    """An item a `remind --new-only` digest has shown, and its state then."""
+
+    __tablename__ = "reported"
+
+    item: str = Field(primary_key=True)  # e.g. "hungry:12", "ask:34", "owe:56"
+    state: str
+    first_on: date
+    last_on: date

@@ -16,7 +16,7 @@ def text(value: str | None, what: str, *, required: bool = True, max_len: int = 
     """Text as typed, minus surrounding blanks; refuse what can't be stored faithfully."""
     if value is None:
         if required:
-            raise UsageError(f"{what} is missing; give it as an argument, or '-' to read it from stdin")
+            raise UsageError(f"{what} is missing; give it as an argument, '-' to read it from stdin, or --edit")
         return None
     try:
         value.encode("utf-8")

@@ -20,7 +20,7 @@ BAD = [
     (("give", "pri", "x", "--on", "someday"), 2, "can't read 'someday' as a date"),
     (("give", "pri", "x", "--kind", "bribe"), 2, "--kind"),
     (("give", "pri", "x", "--intro", "nobody"), 2, "no contact matches 'nobody'"),
-    (("give", "zz"), 2, "missing argument"),
+    (("give", "pri"), 2, "WHAT is missing"),
     (("give",), 2, "missing argument"),
     (("got", "pri", "x", "--on", "in 3 days"), 2, "in the future"),
     (("ask", "pri", "x", "--follow-up", "whenever"), 2, "--follow-up"),

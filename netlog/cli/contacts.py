@@ -9,7 +9,7 @@ import typer
 from netlog.cli import state as st
 from netlog.cli.base import app
 
-NAME = typer.Argument(..., help="A name, a unique part of one, or #id.")
+NAME = typer.Argument(..., metavar="NAME", help="A name, a unique part of one, or #id.")
 
 
 def _every(text: Optional[str]) -> Optional[int]:
@@ -22,7 +22,7 @@ def _every(text: Optional[str]) -> Optional[int]:
 
 @app.command(rich_help_panel="Contacts")
 def add(
-    name: str = typer.Argument(..., help="The contact's full name; unique, ignoring case."),
+    name: str = typer.Argument(..., metavar="NAME", help="The contact's full name; unique, ignoring case."),
     email: Optional[str] = typer.Option(None, "--email", "-e"),
     phone: Optional[str] = typer.Option(None, "--phone"),
     company: Optional[str] = typer.Option(None, "--company", "-c"),
@@ -32,6 +32,7 @@ def add(
     met: Optional[str] = typer.Option(None, "--met", help="How or where you met."),
     every: Optional[str] = typer.Option(None, "--every", metavar="DURATION", help="How often to feed this relationship: 30d, 2w, 3m, 1y."),
     note: Optional[str] = typer.Option(None, "--note", help="A note on the card ('-' reads stdin)."),
+    edit_note: bool = typer.Option(False, "--edit", help="Write the note in $VISUAL/$EDITOR."),
 ) -> None:
     """Add a contact.
 
@@ -40,7 +41,7 @@ def add(
     from netlog import journal
 
     every_days = _every(every)
-    note = st.read_text(note, "--note")
+    note = st.read_text(note, "--note", edit_note)
     with st.writing() as s:
         c = journal.add_contact(
             s,
@@ -95,6 +96,7 @@ def edit(
     url: Optional[str] = typer.Option(None, "--url"),
     met: Optional[str] = typer.Option(None, "--met"),
     note: Optional[str] = typer.Option(None, "--note", help="Replace the card's note ('-' reads stdin)."),
+    edit_note: bool = typer.Option(False, "--edit", help="Edit the card's note in $VISUAL/$EDITOR."),
     tag: List[str] = typer.Option([], "--tag", "-t", help="Add a tag; repeat for more."),
     untag: List[str] = typer.Option([], "--untag", help="Remove a tag."),
     every: Optional[str] = typer.Option(None, "--every", metavar="DURATION", help="Cadence: 30d, 2w, 3m, 1y; 'default' to follow the tag or journal."),
@@ -107,7 +109,10 @@ def edit(
 
     clear_every = every is not None and every.strip().lower() in ("default", "none", "")
     every_days = None if clear_every else _every(every)
-    note = st.read_text(note, "--note")
+    if edit_note and note is None:
+        with st.reading() as s:
+            note = journal.find_contact(s, name).note
+    note = st.read_text(note, "--note", edit_note)
     with st.writing() as s:
         c = journal.find_contact(s, name)
         changed = journal.edit_contact(
@@ -170,6 +175,37 @@ def rm(
         st.confirm(f"Delete {c.name} (#{c.id}) and their {entries} entries? This can't be undone.", yes, "rm")
         removed = journal.remove_contact(s, c)
         st.say(f"Deleted {c.name} (#{c.id}) and {removed} entries.")
+
+
+@app.command(rich_help_panel="Contacts")
+def snooze(
+    name: str = NAME,
+    when: Optional[str] = typer.Argument(None, metavar="WHEN", help="Until when: 2w, 'next monday', 2026-01-15."),
+    off: bool = typer.Option(False, "--off", help="End the snooze now."),
+) -> None:
+    """Hide a contact from hungry, the dashboard and remind until a date.
+
+    Example: netlog snooze pri 2w   (end it early: netlog snooze pri --off)
+    """
+    from netlog import journal
+    from netlog.dates import parse_future
+    from netlog.errors import UsageError
+
+    today = st.today()
+    if off and when:
+        raise UsageError("snooze: give WHEN or --off, not both")
+    if not off and not when:
+        raise UsageError("snooze: say until when (2w, 'next monday', 2026-01-15), or --off to end it")
+    until = None if off else parse_future(when or "", today, "WHEN")
+    if until is not None and until <= today:
+        raise UsageError(f"WHEN: {until.isoformat()} is not after today ({today.isoformat()}); give a later date")
+    with st.writing() as s:
+        c = journal.find_contact(s, name)
+        journal.set_snooze(s, c, until)
+        if until:
+            st.say(f"Snoozed {c.name} (#{c.id}) until {until.isoformat()}.")
+        else:
+            st.say(f"{c.name} (#{c.id}) is back in your reports.")
 
 
 @app.command(rich_help_panel="Contacts")

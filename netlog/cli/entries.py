@@ -9,9 +9,10 @@ import typer
 from netlog.cli import state as st
 from netlog.cli.base import app
 
-NAME = typer.Argument(..., help="A name, a unique part of one, or #id.")
+NAME = typer.Argument(..., metavar="NAME", help="A name, a unique part of one, or #id.")
 ON = typer.Option(None, "--on", metavar="DATE", help="When it happened: 2025-11-14, yesterday, '3 days ago', 'last friday'. Default: today.")
 NEW = typer.Option(False, "--new", help="Create the contact if the name is unknown.")
+EDIT = typer.Option(False, "--edit", help="Write the text in $VISUAL/$EDITOR (a private temporary file).")
 KINDS = "intro, referral, advice, info, help, endorsement, gift, other"
 
 
@@ -32,11 +33,12 @@ def _written(w) -> None:  # type: ignore[no-untyped-def]
 @app.command(rich_help_panel="Journal")
 def give(
     name: str = NAME,
-    what: str = typer.Argument(..., help="What you gave ('-' reads stdin)."),
+    what: Optional[str] = typer.Argument(None, metavar="WHAT", help="What you gave ('-' reads stdin)."),
     kind: Optional[str] = typer.Option(None, "--kind", "-k", help=f"One of: {KINDS}."),
     on: Optional[str] = ON,
     intro: Optional[str] = typer.Option(None, "--intro", metavar="OTHER", help="You introduced NAME to OTHER: a favor to both."),
     new: bool = NEW,
+    edit: bool = EDIT,
 ) -> None:
     """Record a favor you gave.
 
@@ -44,7 +46,7 @@ def give(
     """
     from netlog import journal
 
-    what = st.read_text(what, "WHAT")
+    what = st.read_text(what, "WHAT", edit)
     day = _past(on)
     with st.writing() as s:
         w = journal.add_entry(s, type="give", name=name, what=what, today=st.today(), day=day, kind=kind, intro=intro, new=new)
@@ -54,10 +56,11 @@ def give(
 @app.command(rich_help_panel="Journal")
 def got(
     name: str = NAME,
-    what: str = typer.Argument(..., help="What you received ('-' reads stdin)."),
+    what: Optional[str] = typer.Argument(None, metavar="WHAT", help="What you received ('-' reads stdin)."),
     kind: Optional[str] = typer.Option(None, "--kind", "-k", help=f"One of: {KINDS}."),
     on: Optional[str] = ON,
     new: bool = NEW,
+    edit: bool = EDIT,
 ) -> None:
     """Record a favor you received.
 
@@ -65,7 +68,7 @@ def got(
     """
     from netlog import journal
 
-    what = st.read_text(what, "WHAT")
+    what = st.read_text(what, "WHAT", edit)
     day = _past(on)
     with st.writing() as s:
         w = journal.add_entry(s, type="got", name=name, what=what, today=st.today(), day=day, kind=kind, new=new)
@@ -75,10 +78,11 @@ def got(
 @app.command(rich_help_panel="Journal")
 def ask(
     name: str = NAME,
-    what: str = typer.Argument(..., help="What you asked for ('-' reads stdin)."),
+    what: Optional[str] = typer.Argument(None, metavar="WHAT", help="What you asked for ('-' reads stdin)."),
     on: Optional[str] = ON,
     follow_up: Optional[str] = typer.Option(None, "--follow-up", metavar="WHEN", help="When to follow up: 'in 5 days', 2w, 'next monday', a date. Default: 7 days after the ask."),
     new: bool = NEW,
+    edit: bool = EDIT,
 ) -> None:
     """Record an ask you made; prints its id.
 
@@ -87,7 +91,7 @@ def ask(
     from netlog import journal
     from netlog.dates import parse_future
 
-    what = st.read_text(what, "WHAT")
+    what = st.read_text(what, "WHAT", edit)
     day = _past(on)
     when = parse_future(follow_up, st.today(), "--follow-up") if follow_up else None
     with st.writing() as s:
@@ -145,9 +149,10 @@ def followup(
 @app.command(rich_help_panel="Journal")
 def note(
     name: str = NAME,
-    text: str = typer.Argument(..., help="The note ('-' reads stdin, keeping it out of shell history)."),
+    text: Optional[str] = typer.Argument(None, metavar="TEXT", help="The note ('-' reads stdin, keeping it out of shell history)."),
     on: Optional[str] = ON,
     new: bool = NEW,
+    edit: bool = EDIT,
 ) -> None:
     """Add a dated note about someone. Notes don't count as feeding the relationship.
 
@@ -155,7 +160,7 @@ def note(
     """
     from netlog import journal
 
-    text = st.read_text(text, "TEXT")
+    text = st.read_text(text, "TEXT", edit)
     day = _past(on)
     with st.writing() as s:
         w = journal.add_entry(s, type="note", name=name, what=text, today=st.today(), day=day, new=new)
@@ -164,7 +169,7 @@ def note(
 
 @app.command(rich_help_panel="Journal")
 def log(
-    name: Optional[str] = typer.Argument(None, help="Only this contact's entries."),
+    name: Optional[str] = typer.Argument(None, metavar="NAME", help="Only this contact's entries."),
     type_: List[str] = typer.Option([], "--type", help="give, got, ask or note; repeat for more."),
     kind: Optional[str] = typer.Option(None, "--kind", "-k", help=f"Only this favor kind: {KINDS}."),
     since: Optional[str] = typer.Option(None, "--since", metavar="DATE", help="Only entries on or after this date."),
@@ -241,6 +246,7 @@ def amend(
     what: Optional[str] = typer.Option(None, "--what", help="New text ('-' reads stdin)."),
     on: Optional[str] = typer.Option(None, "--on", metavar="DATE", help="New date."),
     kind: Optional[str] = typer.Option(None, "--kind", "-k", help=f"New kind: {KINDS}."),
+    edit: bool = typer.Option(False, "--edit", help="Edit the text in $VISUAL/$EDITOR."),
 ) -> None:
     """Change one entry's text, date or kind.
 
@@ -248,8 +254,11 @@ def amend(
     """
     from netlog import journal
 
-    what = st.read_text(what, "--what")
     day = _past(on) if on is not None else None
+    if edit and what is None:
+        with st.reading() as s:
+            what = journal.get_entry(s, entry_id).what
+    what = st.read_text(what, "--what", edit)
     with st.writing() as s:
         entry = journal.get_entry(s, entry_id)
         changed = journal.amend_entry(s, entry, what=what, day=day, kind=kind)

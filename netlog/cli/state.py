@@ -108,8 +108,11 @@ def close_all() -> None:
     state.journals = []
 
 
-def read_text(value: str | None, what: str) -> str | None:
-    """'-' reads the text from stdin, so private details stay out of shell history."""
+def read_text(value: str | None, what: str, edit: bool = False) -> str | None:
+    """'-' reads the text from stdin and --edit opens $VISUAL/$EDITOR, so private
+    details stay out of shell history."""
+    if edit:
+        return edit_text("" if value in (None, "-") else value, what)
     if value != "-":
         return value
     if sys.stdin is None or sys.stdin.closed:
@@ -128,3 +131,32 @@ def confirm(question: str, yes: bool, what: str) -> None:
 
     if not typer.confirm(question, default=False, err=True):
         raise UsageError(f"{what}: cancelled; nothing was changed")
+
+
+def edit_text(initial: str, what: str) -> str:
+    """Open the user's editor on a private temporary file (0600, removed afterwards)."""
+    import shlex
+    import subprocess
+    import tempfile
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    folder = tempfile.mkdtemp(prefix="netlog-")  # 0700: nobody else can even list it
+    path = os.path.join(folder, "entry.txt")
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(initial)
+        try:
+            done = subprocess.run([*shlex.split(editor), path])
+        except (OSError, ValueError) as e:
+            raise UsageError(f"{what}: can't start the editor {editor!r} ({e}); set $VISUAL or $EDITOR") from None
+        if done.returncode != 0:
+            raise UsageError(f"{what}: the editor exited with {done.returncode}; nothing was saved")
+        with open(path, encoding="utf-8") as f:
+            return f.read().rstrip("\n")
+    finally:
+        for p in (path, folder):
+            try:
+                os.rmdir(p) if p == folder else os.unlink(p)
+            except OSError:
+                pass
