@@ -21,6 +21,9 @@ def main() -> None:
         code = 0
     except SystemExit as e:
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except KeyboardInterrupt:  # Ctrl-C while starting up, before any command ran
+        print("netlog: interrupted; nothing was saved", file=sys.stderr)
+        code = 130
     finally:
         try:
             sys.stdout.flush()

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # keep SQLAlchemy out of start-up
     from sqlmodel import Session
 
 APPLICATION_ID = 0x4E544C47  # "NTLG"
-BUSY_TIMEOUT_MS = 15_000
+BUSY_TIMEOUT_MS = 10_000  # writers queue this long for each other before giving up
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -296,6 +296,7 @@ class Journal:
         self.path = path
         self.created_dirs: list[Path] = []  # set when this process made the file
         self.created = False
+        self.committed = 0  # write transactions committed: what an interrupt must not deny
         self.engine = _make_engine(f"sqlite:///{path}" if path else "sqlite://")
 
     @contextmanager
@@ -314,6 +315,8 @@ class Journal:
                     yield session
                     session.flush()
                     conn.commit()
+                    if write:
+                        self.committed += 1
                 except BaseException:
                     # A failed COMMIT can leave SQLite's transaction open; roll it
                     # back now so nothing reported as failed is saved later.

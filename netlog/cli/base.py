@@ -42,13 +42,13 @@ class NetlogGroup(TyperGroup):
             rv = super().main(*args, **kwargs)
             code = rv if isinstance(rv, int) else 0
             if code == EXIT_INTERRUPTED:
-                fail("interrupted; nothing was saved")
+                fail(_interrupted())
             sys.stdout.flush()
         except NetlogError as e:
             fail(e.message)
             code = e.exit_code
         except KeyboardInterrupt:
-            fail("interrupted; nothing was saved")
+            fail(_interrupted())
             code = EXIT_INTERRUPTED
         except BrokenPipeError:
             # the reader went away (netlog log | head): not an error of ours
@@ -74,6 +74,12 @@ class NetlogGroup(TyperGroup):
             st.close_all()
             st.reset()
         sys.exit(code)
+
+
+def _interrupted() -> str:
+    if any(j.committed for j in st.state.journals):
+        return "interrupted after your change was saved"
+    return "interrupted; nothing was saved"
 
 
 def _silence_stdout() -> None:
