@@ -351,6 +351,14 @@ class Journal:
     def close(self) -> None:
         self.engine.dispose()
 
+    def forget(self) -> None:
+        """After deleting someone: move every page out of the WAL and empty it, so
+        the deleted text (already zeroed by secure_delete) lingers in no old frame."""
+        if self.path is None:
+            return
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def discard_if_new(self) -> None:
         """The first write failed: leave no empty journal (or directory) behind."""
         if not (self.created and self.path):

@@ -175,6 +175,7 @@ def rm(
         st.confirm(f"Delete {c.name} (#{c.id}) and their {entries} entries? This can't be undone.", yes, "rm")
         removed = journal.remove_contact(s, c)
         st.say(f"Deleted {c.name} (#{c.id}) and {removed} entries.")
+    st.forget_deleted()
 
 
 @app.command(rich_help_panel="Contacts")

@@ -191,8 +191,9 @@ def log(
     with st.reading() as s:
         contact = journal.find_contact(s, name) if name else None
         rows = journal.log(s, contact, types=types, kind=kind, since=since_day, limit=limit or None)
-    for r in rows:
-        r["summary"] = _summary(r)
+    fmt = "json" if as_json else "csv" if as_csv else "table"
+    if fmt == "table":
+        rows = [{**r, "summary": _summary(r)} for r in rows]
     columns = [
         Column("id", "#", "right"),
         Column("day", "Date"),
@@ -200,7 +201,7 @@ def log(
         Column("contact", "Who", max_width=24),
         Column("summary", "What", max_width=60),
     ]
-    emit(rows, columns, "json" if as_json else "csv" if as_csv else "table", empty="No entries.")
+    emit(rows, columns, fmt, empty="No entries.")
 
 
 def _summary(r: dict) -> str:  # type: ignore[type-arg]

@@ -102,6 +102,12 @@ def reading() -> Iterator[Session]:
         yield session
 
 
+def forget_deleted() -> None:
+    """Called by commands that delete people (rm, merge) once their write committed."""
+    for journal in state.journals:
+        journal.forget()
+
+
 def close_all() -> None:
     for journal in state.journals:
         journal.close()
