@@ -1,0 +1,124 @@
+"""How the journals in this folder were made: one per released schema version.
+
+Run once when a schema version is released (python tests/data/schemas/build.py N)
+and commit the .db file. Never rebuild an existing one: they stand for journals
+that real people have on disk. The SQL here is frozen with the version it builds.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+APPLICATION_ID = 0x4E544C47
+
+V1 = [
+    """CREATE TABLE contact (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        name_key TEXT NOT NULL UNIQUE CHECK (length(name_key) > 0),
+        email TEXT, phone TEXT, company TEXT, title TEXT, url TEXT,
+        met TEXT, note TEXT, birthday TEXT,
+        every_days INTEGER CHECK (every_days IS NULL OR every_days > 0),
+        added_on DATE NOT NULL,
+        archived BOOLEAN NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
+        snoozed_until DATE
+    )""",
+    """CREATE TABLE tag (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        name_key TEXT NOT NULL UNIQUE,
+        every_days INTEGER CHECK (every_days IS NULL OR every_days > 0)
+    )""",
+    """CREATE TABLE contact_tag (
+        contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,
+        tag_id INTEGER NOT NULL REFERENCES tag(id) ON DELETE CASCADE,
+        PRIMARY KEY (contact_id, tag_id)
+    )""",
+    "CREATE INDEX ix_contact_tag_tag ON contact_tag (tag_id, contact_id)",
+    """CREATE TABLE entry (
+        id INTEGER PRIMARY KEY,
+        contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,
+        type TEXT NOT NULL CHECK (type IN ('give', 'got', 'ask', 'note')),
+        kind TEXT CHECK (kind IS NULL OR (type IN ('give', 'got') AND kind IN
+            ('intro', 'referral', 'advice', 'info', 'help', 'endorsement', 'gift', 'other'))),
+        what TEXT NOT NULL CHECK (length(trim(what)) > 0),
+        day DATE NOT NULL,
+        other_id INTEGER REFERENCES contact(id) ON DELETE SET NULL
+            CHECK (other_id IS NULL OR (type = 'give' AND other_id != contact_id)),
+        outcome TEXT CHECK (outcome IS NULL OR (type = 'ask' AND outcome IN ('helped', 'declined', 'ignored'))),
+        resolved_on DATE CHECK (resolved_on IS NULL OR outcome IS NOT NULL),
+        follow_up DATE CHECK (follow_up IS NULL OR type = 'ask'),
+        followed_up_on DATE,
+        followups INTEGER NOT NULL DEFAULT 0 CHECK (followups >= 0),
+        created_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX ix_entry_contact ON entry (contact_id, type, day)",
+    "CREATE INDEX ix_entry_other ON entry (other_id, day) WHERE other_id IS NOT NULL",
+    "CREATE INDEX ix_entry_day ON entry (day, type)",
+    "CREATE INDEX ix_entry_open_ask ON entry (follow_up) WHERE type = 'ask' AND outcome IS NULL",
+    "CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE undo_step (id INTEGER PRIMARY KEY, at TEXT NOT NULL, summary TEXT NOT NULL, ops TEXT NOT NULL)",
+]
+V2 = V1 + [
+    "CREATE TABLE reported (item TEXT PRIMARY KEY, state TEXT NOT NULL, first_on DATE NOT NULL, last_on DATE NOT NULL)",
+]
+SCHEMAS = {1: V1, 2: V2}
+
+FIRST = ["Priya", "Tomás", "Grace", "Wen", "Amara", "Jonas", "Zoë", "Kwame", "Ingrid", "Yuki", "Omar", "Lucía"]
+LAST = ["Raman", "Ibarra", "O'Neill", "Zhou", "Okafor", "Berg", "Müller", "Mensah", "Larsen", "Tanaka", "Haddad", "Fernández"]
+
+
+def build(version: int) -> Path:
+    path = HERE / f"v{version}.db"
+    if path.exists():
+        sys.exit(f"{path} exists; released journals are never rebuilt")
+    rng = random.Random(version)
+    con = sqlite3.connect(path)
+    for sql in SCHEMAS[version]:
+        con.execute(sql)
+    con.execute("INSERT INTO tag VALUES (1, 'work', 'work', 30), (2, 'family', 'family', NULL), (3, 'mentor', 'mentor', 60)")
+    con.execute("INSERT INTO setting VALUES ('default_every_days', '75')")
+    contacts = []
+    for i, (f, l) in enumerate(((f, l) for f in FIRST for l in LAST[:3]), start=1):
+        name = f"{f} {l}"
+        contacts.append(i)
+        con.execute(
+            "INSERT INTO contact VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (i, name, name.casefold(), f"{f.lower()}@example.org" if i % 2 else None, "+1 555 0100" if i % 5 == 0 else None,
+             rng.choice(["Northwind", "Contoso", None]), rng.choice(["CTO", "Recruiter", None]), None, "PyCon 2019" if i % 4 == 0 else None,
+             "likes jazz" if i % 6 == 0 else None, "1988-04-17" if i == 3 else None, 21 if i % 7 == 0 else None,
+             f"20{18 + i % 6}-0{1 + i % 9}-1{i % 9}", 1 if i % 11 == 0 else 0, "2026-12-24" if i % 13 == 0 else None),
+        )
+        for t in {rng.choice([1, 2, 3]) for _ in range(rng.randint(0, 2))}:
+            con.execute("INSERT INTO contact_tag VALUES (?, ?)", (i, t))
+    n = 0
+    for c in contacts:
+        for _ in range(rng.randint(2, 12)):
+            n += 1
+            kind = rng.choice(["give", "give", "got", "ask", "note"])
+            day = f"20{20 + rng.randint(0, 6)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            other = rng.choice([o for o in contacts if o != c]) if kind == "give" and rng.random() < 0.2 else None
+            outcome = rng.choice([None, "helped", "declined", "ignored"]) if kind == "ask" else None
+            con.execute(
+                "INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (n, c, kind, "intro" if other else (rng.choice(["advice", "help", "gift", None]) if kind in ("give", "got") else None),
+                 f"{kind} number {n} — ünïcode ✓", day, other, outcome, day if outcome else None,
+                 day if kind == "ask" else None, None, 0, f"{day}T12:00:00+00:00"),
+            )
+    con.execute("INSERT INTO undo_step VALUES (1, '2026-01-01T00:00:00', ?, ?)", (f"#{n} the last one", f'[{{"op": "delete_entry", "id": {n}}}]'))
+    if version >= 2:
+        con.execute("INSERT INTO reported VALUES ('ask:5', 'follow up now', '2026-01-01', '2026-01-02')")
+    con.execute(f"PRAGMA user_version = {version}")
+    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    con.commit()
+    con.execute("VACUUM")
+    con.close()
+    return path
+
+
+if __name__ == "__main__":
+    print(build(int(sys.argv[1])))
