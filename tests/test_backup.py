@@ -1,0 +1,192 @@
+"""netlog backup and netlog check."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from conftest import TODAY, db_state, run_netlog
+
+
+def _journal(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("add", "Priya Raman", "--tag", "work")
+    cli("add", "Sam Lee")
+    cli("give", "pri", "intro to Sam", "--intro", "sam")
+
+
+# --------------------------------------------------------------------------
+# backup
+
+
+def test_backup_default_beside_the_journal_private_checked(cli, env):
+    _journal(cli)
+    old = os.umask(0o022)
+    try:
+        r = cli("backup")
+    finally:
+        os.umask(old)
+    target = env.db.parent / f"netlog-{TODAY}.db"
+    assert str(target) in r.stderr and "checked" in r.stderr
+    assert r.stdout == ""
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert db_state(target) == db_state(env.db)
+    with open(target, "rb") as f:
+        header = f.read(20)
+    assert header[18:20] == b"\x01\x01"  # rollback journal, not WAL: one self-contained file
+    assert not Path(f"{target}-wal").exists()
+    assert [p.name for p in env.db.parent.iterdir() if p.name.endswith(".tmp")] == []
+    assert run_netlog("--db", str(target), "check", env=env.env).returncode == 0
+
+
+def test_backup_never_overwrites(cli, env, tmp_path):
+    _journal(cli)
+    cli("backup")
+    first = env.db.parent / f"netlog-{TODAY}.db"
+    before = first.read_bytes()
+    cli("add", "Third Person")
+    r = cli("backup")
+    second = env.db.parent / f"netlog-{TODAY}-2.db"
+    assert str(second) in r.stderr
+    assert first.read_bytes() == before
+    assert db_state(second) == db_state(env.db)
+    r = cli("backup", str(first), code=1)
+    assert "already exists" in r.stderr
+    assert first.read_bytes() == before
+
+
+def test_backup_into_a_directory_and_to_a_path(cli, env, tmp_path):
+    _journal(cli)
+    d = tmp_path / "backups"
+    d.mkdir()
+    cli("backup", str(d))
+    assert (d / f"netlog-{TODAY}.db").exists()
+    cli("backup", str(d / "mine.db"))
+    assert db_state(d / "mine.db") == db_state(env.db)
+
+
+def test_backup_without_a_journal(cli, env):
+    r = cli("backup", code=1)
+    assert "no journal" in r.stderr
+    assert not env.db.exists()
+
+
+def test_backup_to_a_missing_directory(cli, env, tmp_path):
+    _journal(cli)
+    r = cli("backup", str(tmp_path / "nope" / "b.db"), code=1)
+    assert "does not exist" in r.stderr
+
+
+def test_backup_refuses_another_programs_database(cli, env, tmp_path):
+    other = tmp_path / "other.db"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE t (x)")
+    con.commit()
+    con.close()
+    r = cli("--db", str(other), "backup", str(tmp_path / "b.db"), code=1)
+    assert "another program" in r.stderr
+    assert not (tmp_path / "b.db").exists()
+
+
+def test_backup_is_a_consistent_snapshot_while_a_writer_is_busy(cli, env, tmp_path):
+    _journal(cli)
+    committed = db_state(env.db)
+    writer = sqlite3.connect(env.db, isolation_level=None, timeout=15)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # another netlog in the middle of a write
+        writer.execute("INSERT INTO contact (name, name_key, added_on) VALUES ('Half Written', 'half written', '2026-11-23')")
+        cli("backup", str(tmp_path / "snap.db"))  # does not wait for the writer, and does not see its rows
+        writer.execute("COMMIT")
+    finally:
+        writer.close()
+    assert db_state(tmp_path / "snap.db") == committed
+    assert db_state(env.db) != committed
+
+
+def test_deleted_contact_text_is_not_in_a_later_backup(cli, env, tmp_path):
+    _journal(cli)
+    secret = "Secret-Diagnosis-7f3a9c"
+    cli("add", "Private Person", "--note", secret)
+    cli("note", "Private Person", f"talked about {secret}")
+    cli("rm", "Private Person", "--yes")
+    cli("backup", str(tmp_path / "after.db"))
+    assert secret.encode() not in (tmp_path / "after.db").read_bytes()
+
+
+# --------------------------------------------------------------------------
+# check
+
+
+def test_check_a_sound_journal(cli, env):
+    _journal(cli)
+    r = cli("check")
+    assert "integrity:" in r.stdout and "foreign keys: ok" in r.stdout and "schema:" in r.stdout
+    assert "application:  netlog (0x4E544C47)" in r.stdout
+    assert r.stdout.strip().splitlines()[-1] == "verdict: ok, the journal is sound"
+
+
+def test_check_a_corrupted_copy(cli, env, tmp_path):
+    _journal(cli)
+    for i in range(200):  # enough rows for several pages of contacts and index
+        cli("add", f"Person {i:03d} with a long enough name to fill pages")
+    cli("backup", str(tmp_path / "copy.db"))
+    broken = tmp_path / "copy.db"
+    data = bytearray(broken.read_bytes())
+    page = 4096
+    pages = len(data) // page
+    assert pages >= 4
+    for p in range(2, pages):  # scribble over the middle of every page but the first
+        start = p * page + 100
+        data[start : start + 200] = b"\xa5" * 200
+    broken.write_bytes(bytes(data))
+    before = broken.read_bytes()
+    r = cli("--db", str(broken), "check", code=1)
+    assert "verdict: PROBLEM" in r.stdout
+    assert r.stderr.count("\n") == 1 and "failed its check" in r.stderr
+    assert broken.read_bytes() == before  # check never writes
+
+
+def test_check_finds_dangling_references(cli, env, tmp_path):
+    _journal(cli)
+    copy = tmp_path / "fk.db"
+    shutil.copy(env.db, copy)
+    con = sqlite3.connect(copy)
+    con.execute("PRAGMA foreign_keys = OFF")
+    con.execute("DELETE FROM contact WHERE name = 'Sam Lee'")  # leaves the intro pointing at nobody
+    con.commit()
+    con.close()
+    r = cli("--db", str(copy), "check", code=1)
+    assert "foreign keys: " in r.stdout and "point at nothing, in entry" in r.stdout
+    assert "verdict: PROBLEM" in r.stdout
+
+
+@pytest.mark.parametrize("kind", ["missing", "text", "other-app", "newer"])
+def test_check_refuses_what_is_not_a_sound_journal(cli, env, tmp_path, kind):
+    target = tmp_path / "x.db"
+    if kind == "text":
+        target.write_text("hello, not a database\n" * 10)
+    elif kind == "other-app":
+        con = sqlite3.connect(target)
+        con.execute("CREATE TABLE t (x)")
+        con.commit()
+        con.close()
+    elif kind == "newer":
+        _journal(cli)
+        shutil.copy(env.db, target)
+        con = sqlite3.connect(target)
+        con.execute("PRAGMA user_version = 99")
+        con.commit()
+        con.close()
+    r = cli("--db", str(target), "check", code=1)
+    assert "verdict: PROBLEM" in r.stdout
+    assert "Traceback" not in r.stderr
+
+
+def test_check_in_a_real_process(cli, env):
+    _journal(cli)
+    r = run_netlog("check", env=env.env)
+    assert r.returncode == 0 and r.stderr == ""
+    assert r.stdout.strip().endswith("verdict: ok, the journal is sound")
