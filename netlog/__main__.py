@@ -12,6 +12,7 @@ def main() -> None:
         from netlog.complete import main as complete
 
         complete()
+    _utf8_without_locale()
     code = 1
     try:
         from netlog.cli import app
@@ -33,6 +34,14 @@ def main() -> None:
     # Everything is flushed and the journal closed: skip the interpreter's
     # slow teardown of SQLAlchemy's modules.
     os._exit(code)
+
+
+def _utf8_without_locale() -> None:
+    """Under cron's bare environment (no locale) names are still written as UTF-8."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "").replace("_", "")
+        if encoding in ("ascii", "ansix3.41968", "646", "usascii") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
 
 
 if __name__ == "__main__":
