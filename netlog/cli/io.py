@@ -54,12 +54,12 @@ def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
     if total <= PROGRESS_MIN_ROWS or not _stderr_is_terminal():
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
     from netlog.render import console
 
-    with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), console=console(stderr=True), transient=True) as bar:
-        task = bar.add_task("import", total=total)
+    with Progress(TextColumn("importing"), BarColumn(), TaskProgressColumn(), console=console(stderr=True), transient=True) as bar:
+        task = bar.add_task("import", total=2 * total)  # each row is planned, then written
         yield lambda n: bar.advance(task, n)
 
 
@@ -98,8 +98,9 @@ def _report(out: Outcome, shown: str, dry_run: bool, as_json: bool, notices: lis
         for verb, name, cid, fields in out.changes[:SHOW_CHANGES]:
             detail = f": {', '.join(fields)}" if fields and verb == "updated" else ""
             st.say(f"  would {'create' if verb == 'created' else 'update'} {name}{f' (#{cid})' if verb == 'updated' else ''}{detail}")
-        if len(out.changes) > SHOW_CHANGES:
-            st.say(f"  ... and {len(out.changes) - SHOW_CHANGES} more")
+        shown_changes = min(len(out.changes), SHOW_CHANGES)
+        if out.created + out.updated > shown_changes:
+            st.say(f"  ... and {out.created + out.updated - shown_changes} more")
     else:
         st.say(f"Imported {shown}: {counts}.")
     by_reason: dict[str, list[str]] = {}

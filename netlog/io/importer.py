@@ -25,7 +25,8 @@ from netlog.errors import NetlogError, UsageError
 from netlog.io import FILL_FIELDS, Record, Skip
 
 MAX_FIELD = 10_000
-CHUNK = 2_000  # rows per executemany, so a progress bar moves while writing
+MAX_CHANGES = 100  # the created/updated contacts remembered for a dry run's listing
+CHUNK = 5_000  # rows per executemany, so a progress bar moves while writing
 
 
 @dataclass
@@ -34,7 +35,7 @@ class Outcome:
     updated: int = 0
     unchanged: int = 0
     skipped: list[Skip] = field(default_factory=list)
-    changes: list[tuple[str, str, int, list[str]]] = field(default_factory=list)  # (created|updated, name, id, fields)
+    changes: list[tuple[str, str, int, list[str]]] = field(default_factory=list)  # (created|updated, name, id, fields), the first MAX_CHANGES
     notices: list[str] = field(default_factory=list)
 
     @property
@@ -131,7 +132,6 @@ def apply(
     created: dict[int, dict[str, Any]] = {}
     changed: dict[int, dict[str, Any]] = {}  # existing contacts that get fields
     new_links: set[tuple[int, int]] = set()
-    common = list(tags or [])
 
     def tag_id(name: str) -> int:
         nonlocal next_tag
@@ -142,6 +142,7 @@ def apply(
             next_tag += 1
         return tag_ids[key]
 
+    common = [tag_id(n) for n in tags or []]
     done = 0
     for item in items:
         done += 1
@@ -156,14 +157,13 @@ def apply(
             _skip(out, Skip(item.where, e.message), strict)
             continue
         key = validate.name_key(name)
-        cid = None
-        if fields.get("url"):
-            cid = by_url.get(url_key(fields["url"]))
-        if cid is None and fields.get("email"):
-            cid = by_email.get(email_key(fields["email"]))
+        url, email = fields.get("url"), fields.get("email")
+        cid = by_url.get(url_key(url)) if url else None
+        if cid is None and email:
+            cid = by_email.get(email_key(email))
         if cid is None:
             cid = by_name.get(key)
-        wanted = [tag_id(n) for n in common + record_tags]
+        wanted = common + [tag_id(n) for n in record_tags] if record_tags else common
         if cid is None:
             cid = next_contact
             next_contact += 1
@@ -173,7 +173,8 @@ def apply(
             _index(row, by_url, by_email, by_name)
             new_links.update((cid, tid) for tid in wanted)
             out.created += 1
-            out.changes.append(("created", name, cid, sorted(fields)))
+            if len(out.changes) < MAX_CHANGES:
+                out.changes.append(("created", name, cid, sorted(fields)))
             continue
         target = created.get(cid) or changed.get(cid) or existing[cid]
         filled = [f for f in FILL_FIELDS if fields.get(f) and not target.get(f)]
@@ -189,23 +190,38 @@ def apply(
             _index(target, by_url, by_email, by_name)
         new_links.update((cid, tid) for tid in linked)
         out.updated += 1
-        out.changes.append(("updated", target["name"], cid, filled + (["tags"] if linked else [])))
+        if len(out.changes) < MAX_CHANGES:
+            out.changes.append(("updated", target["name"], cid, filled + (["tags"] if linked else [])))
     if progress:
         progress(done % 500)
 
     if not write:
+        if progress:
+            progress(done)
         return out
-    # --- the writes: a few bulk statements
+    # --- the writes: a few bulk statements. Contacts go through the driver's
+    # executemany with plain tuples: SQLAlchemy's per-row parameter handling
+    # cost more than SQLite's inserts. Dates are written as SQLAlchemy writes
+    # them on SQLite (ISO text), so the ORM reads them back as dates.
     if new_tags:
         conn.execute(t.insert(), list(new_tags.values()))
-    rows = list(created.values())
+    columns = ("id", "name", "name_key", *FILL_FIELDS, "added_on", "every_days", "archived", "snoozed_until")
+    insert = f"INSERT INTO contact ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+    rows = [
+        (r["id"], r["name"], r["name_key"], *(r[f] for f in FILL_FIELDS), r["added_on"].isoformat(), None, 0, None)
+        for r in created.values()
+    ]
     for i in range(0, len(rows), CHUNK):
-        conn.execute(c.insert(), rows[i : i + CHUNK])
+        conn.exec_driver_sql(insert, rows[i : i + CHUNK])
+        if progress:
+            progress(len(rows[i : i + CHUNK]))
     if changed:
         stmt = c.update().where(c.c.id == bindparam("_id")).values({f: bindparam(f"_{f}") for f in FILL_FIELDS})
         conn.execute(stmt, [{"_id": cid, **{f"_{f}": row[f] for f in FILL_FIELDS}} for cid, row in changed.items()])
     if new_links:
-        conn.execute(ct.insert(), [{"contact_id": a, "tag_id": b} for a, b in sorted(new_links)])
+        conn.exec_driver_sql("INSERT INTO contact_tag (contact_id, tag_id) VALUES (?, ?)", sorted(new_links))
+    if progress:
+        progress(done - len(rows))  # the bar counts each row twice: planned, then written
     return out
 
 
