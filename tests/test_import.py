@@ -467,3 +467,33 @@ def test_sigint_during_a_large_import_exits_130_and_saves_nothing(cli, env, tmp_
         assert proc.returncode == 0, err
         assert "25000 created" in err
     assert os.stat(env.db).st_mode & 0o777 == 0o600
+
+
+# --------------------------------------------------------------------------
+# The commands themselves
+
+
+def test_bare_group_shows_help(cli, env):
+    for group in ("import", "export"):
+        r = cli(group)
+        assert "linkedin" in r.stdout or "vcard" in r.stdout
+    assert not env.db.exists()
+
+
+def test_every_command_has_an_example():
+    from netlog.cli import io as cli_io
+
+    for fn in (cli_io.import_linkedin, cli_io.import_vcard, cli_io.import_csv, cli_io.import_json, cli_io.export_json,
+               cli_io.export_csv, cli_io.export_vcard, cli_io.merge, cli_io.backup, cli_io.check):
+        doc = fn.__doc__ or ""
+        assert doc.strip().splitlines()[0] and "Example: netlog " in doc, fn.__name__
+
+
+def test_command_module_imports_nothing_heavy():
+    code = (
+        "import sys; import netlog.cli.io; "
+        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'vobject') if m in sys.modules]; "
+        "print(heavy); sys.exit(1 if heavy else 0)"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr

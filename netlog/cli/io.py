@@ -26,16 +26,39 @@ SHOW_CHANGES = 20  # how many created/updated contacts a dry run lists
 
 import_app = typer.Typer(
     help="Bring contacts in: LinkedIn's Connections.csv, vCards, any CSV, or a netlog JSON export.",
-    no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 export_app = typer.Typer(
     help="Take your journal out: lossless JSON, CSV files for spreadsheets, vCards for address books.",
-    no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(import_app, name="import", rich_help_panel="Import, export and backup")
 app.add_typer(export_app, name="export", rich_help_panel="Import, export and backup")
+
+
+def _help_without_command(ctx: typer.Context) -> None:
+    """A bare 'netlog import' or 'netlog export' shows what it can do."""
+    if ctx.invoked_subcommand is None:
+        print(ctx.get_help())
+        raise typer.Exit(0)
+
+
+@import_app.callback(invoke_without_command=True)
+def import_group(ctx: typer.Context) -> None:
+    """Bring contacts in: LinkedIn's Connections.csv, vCards, any CSV, or a netlog JSON export.
+
+    Example: netlog import linkedin ~/Downloads/Connections.csv --dry-run
+    """
+    _help_without_command(ctx)
+
+
+@export_app.callback(invoke_without_command=True)
+def export_group(ctx: typer.Context) -> None:
+    """Take your journal out: lossless JSON, CSV files for spreadsheets, vCards for address books.
+
+    Example: netlog export json -o netlog-export.json
+    """
+    _help_without_command(ctx)
 
 FILE = typer.Argument(..., metavar="FILE", help="The file to read ('-' reads stdin).")
 TAG = typer.Option([], "--tag", "-t", help="Tag every imported contact; repeat for more.")
