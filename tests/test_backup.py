@@ -130,8 +130,9 @@ def test_check_a_sound_journal(cli, env):
 
 def test_check_a_corrupted_copy(cli, env, tmp_path):
     _journal(cli)
-    for i in range(200):  # enough rows for several pages of contacts and index
-        cli("add", f"Person {i:03d} with a long enough name to fill pages")
+    people = tmp_path / "people.csv"  # enough rows for several pages of contacts and index
+    people.write_text("Name,Email\n" + "".join(f"Person {i:04d} with a long name,p{i}@example.com\n" for i in range(300)), encoding="utf-8")
+    cli("import", "csv", str(people))
     cli("backup", str(tmp_path / "copy.db"))
     broken = tmp_path / "copy.db"
     data = bytearray(broken.read_bytes())
