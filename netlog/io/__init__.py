@@ -9,6 +9,7 @@ the snapshot and the health check. Nothing here is imported by ``--help``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,20 +17,23 @@ from datetime import date
 FILL_FIELDS = ("email", "phone", "company", "title", "url", "met", "birthday", "note")
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
-    """One contact as a file gives it: nothing validated yet."""
+    """One contact as a file gives it: nothing validated yet.
+
+    Slots and shared empty defaults: a big file makes tens of thousands.
+    """
 
     where: str  # "line 12", "card 3": for messages
     name: str | None
     fields: dict[str, str] = field(default_factory=dict)  # keys from FILL_FIELDS
-    tags: list[str] = field(default_factory=list)
+    tags: Sequence[str] = ()
     added_on: date | None = None  # when the file knows it (LinkedIn's Connected On)
-    more_emails: list[str] = field(default_factory=list)  # beyond the first, kept in the note
-    more_phones: list[str] = field(default_factory=list)
+    more_emails: Sequence[str] = ()  # beyond the first, kept in the note
+    more_phones: Sequence[str] = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class Skip:
     """A row or card that will not be imported, and why."""
 

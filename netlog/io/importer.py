@@ -73,7 +73,11 @@ def _clean(record: Record) -> tuple[str, dict[str, str], list[str]]:
     for key, value in record.fields.items():
         if key not in FILL_FIELDS:
             continue
-        cleaned = validate.text(value, key, required=False, max_len=MAX_FIELD)
+        cleaned = value.strip()
+        if len(cleaned) > MAX_FIELD or "\x00" in cleaned or not cleaned.isprintable():
+            # the rare case, where the full check says what is wrong (text with
+            # line breaks or tabs also comes here, and is fine)
+            cleaned = validate.text(value, key, required=False, max_len=MAX_FIELD) or ""
         if cleaned:
             fields[key] = cleaned
     extra = []

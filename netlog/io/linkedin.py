@@ -64,34 +64,32 @@ def parse(text: str, shown: str) -> Iterator[Record | Skip]:
             "for other spreadsheets use 'netlog import csv'"
         )
     index = {_header_key(c): i for i, c in enumerate(rows[header_at])}
-
-    def get(row: list[str], column: str) -> str:
-        i = index.get(column)
-        return row[i].strip() if i is not None and i < len(row) else ""
-
-    for n, row in enumerate(rows[header_at + 1 :], start=header_at + 1):
-        where = f"line {lines[n]}"
-        if not any(c.strip() for c in row):
-            continue  # blank lines at the end, or between
-        name = " ".join(p for p in (get(row, "first name"), get(row, "last name")) if p)
+    # column positions, -1 when the export lacks one; the loop is kept plain: it runs per row
+    first, last, url, email, company, title, day_at = (
+        index.get(k, -1) for k in ("first name", "last name", "url", "email address", "company", "position", "connected on")
+    )
+    width = max(first, last, url, email, company, title, day_at) + 1
+    for n in range(header_at + 1, len(rows)):
+        row = rows[n]
+        if len(row) < width:
+            if not "".join(row).strip():
+                continue  # blank lines at the end, or between
+            row = row + [""] * (width - len(row))
+        name = f"{row[first].strip()} {row[last].strip()}".strip() if first >= 0 and last >= 0 else ""
         if not name:
-            yield Skip(where, "no name (a member who left LinkedIn, or a hidden profile)")
+            if "".join(row).strip():
+                yield Skip(f"line {lines[n]}", "no name (a member who left LinkedIn, or a hidden profile)")
             continue
-        fields = {
-            "url": get(row, "url"),
-            "email": get(row, "email address"),
-            "company": get(row, "company"),
-            "title": get(row, "position"),
-        }
-        raw_day = get(row, "connected on")
+        fields = {}
+        for key, i in (("url", url), ("email", email), ("company", company), ("title", title)):
+            if i >= 0:
+                value = row[i].strip()
+                if value:
+                    fields[key] = value
+        raw_day = row[day_at].strip() if day_at >= 0 else ""
         day = connected_on(raw_day) if raw_day else None
-        if day is not None:
-            fields["met"] = f"LinkedIn, {day.isoformat()}"
-        elif raw_day:
-            fields["met"] = f"LinkedIn, {raw_day}"
-        else:
-            fields["met"] = "LinkedIn"
-        yield Record(where, name, {k: v for k, v in fields.items() if v}, added_on=day)
+        fields["met"] = f"LinkedIn, {day.isoformat()}" if day else f"LinkedIn, {raw_day}" if raw_day else "LinkedIn"
+        yield Record(f"line {lines[n]}", name, fields, added_on=day)
 
 
 def read_rows(text: str, shown: str, delimiter: str = ",") -> tuple[list[list[str]], list[int]]:
