@@ -139,3 +139,51 @@ def test_merge_refuses_when_the_contacts_changed_after_the_preview(cli, twins, m
     r = cli("merge", "Priya Raman", "Priya R", "--yes", code=1)
     assert "changed while you were deciding" in r.stderr
     assert db_state(twins.db) == before
+
+
+def test_merge_asks_on_a_terminal(cli, twins):
+    """In a real terminal (a pty): the preview, a question, and 'n' changes nothing; 'y' merges."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+    import time
+
+    def run(answer: str) -> tuple[int, str]:
+        leader, follower = pty.openpty()
+        proc = subprocess.Popen([sys.executable, "-m", "netlog", "merge", "Priya Raman", "Priya R"], env=twins.env,
+                                stdin=follower, stdout=follower, stderr=follower, close_fds=True)
+        os.close(follower)
+        seen, answered = b"", False
+        deadline = time.monotonic() + 60
+        try:
+            while time.monotonic() < deadline:
+                ready, _, _ = select.select([leader], [], [], 0.1)
+                if ready:
+                    try:
+                        chunk = os.read(leader, 4096)
+                    except OSError:
+                        break  # the child closed the terminal
+                    if not chunk:
+                        break
+                    seen += chunk
+                if not answered and b"[y/N]" in seen:
+                    os.write(leader, answer.encode() + b"\n")
+                    answered = True
+                if proc.poll() is not None and not ready:
+                    break
+            return proc.wait(timeout=30), seen.decode("utf-8", "replace")
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            os.close(leader)
+
+    before = db_state(twins.db)
+    code, out = run("n")
+    assert "drop Priya R's company: 'Northwind Traders'" in out and "[y/N]" in out
+    assert code == 2 and "cancelled" in out
+    assert db_state(twins.db) == before
+    code, out = run("y")
+    assert code == 0 and "Merged Priya R (#2) into Priya Raman (#1)" in out
+    assert rows(twins.db, "SELECT count(*) FROM contact") == [(2,)]
