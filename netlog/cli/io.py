@@ -60,6 +60,7 @@ def export_group(ctx: typer.Context) -> None:
     """
     _help_without_command(ctx)
 
+
 FILE = typer.Argument(..., metavar="FILE", help="The file to read ('-' reads stdin).")
 TAG = typer.Option([], "--tag", "-t", help="Tag every imported contact; repeat for more.")
 DRY_RUN = typer.Option(False, "--dry-run", "-n", help="Show what would happen; write nothing.")
