@@ -256,9 +256,10 @@ def restore(session: Any, rows: dict[str, Any], shown: str) -> dict[str, int]:
     from sqlalchemy import func, select
     from sqlalchemy.exc import IntegrityError
 
-    from netlog.models import Contact, ContactTag, Entry, Reported, Setting, Tag
+    from netlog.models import Contact, ContactTag, Entry, Reported, Setting, Tag, UndoStep
 
     conn = session.connection()
+    conn.execute(UndoStep.__table__.delete())  # type: ignore[attr-defined]  # old steps must not touch restored ids
     tables = {"setting": Setting, "tag": Tag, "contact": Contact, "contact_tag": ContactTag, "entry": Entry, "reported": Reported}
     for name in ("contact", "tag", "entry"):
         if conn.execute(select(func.count()).select_from(tables[name].__table__)).scalar():  # type: ignore[attr-defined]
