@@ -28,7 +28,7 @@ What it does
 - prints one table with each figure beside its target, and writes the same
   as JSON with ``--json-out``.
 
-It is not a test: pytest never collects it (see conftest.py beside it), and
+It is not a test: pytest never collects it (pyproject.toml's norecursedirs), and
 no test asserts on time.
 """
 
