@@ -7,14 +7,14 @@ import sys
 
 
 def main() -> None:
-    if os.environ.get("_NETLOG_COMPLETE"):
-        # Tab completion of names and asks, without loading Typer or SQLAlchemy
-        from netlog.complete import main as complete
-
-        complete()
-    _utf8_without_locale()
     code = 1
     try:
+        if os.environ.get("_NETLOG_COMPLETE"):
+            # Tab completion of names and asks, without loading Typer or SQLAlchemy
+            from netlog.complete import main as complete
+
+            complete()
+        _utf8_without_locale()
         from netlog.cli import app
         from typer.main import get_command
 
@@ -29,7 +29,7 @@ def main() -> None:
         try:
             sys.stdout.flush()
             sys.stderr.flush()
-        except (BrokenPipeError, ValueError):
+        except (BrokenPipeError, ValueError, KeyboardInterrupt):
             pass
     # Everything is flushed and the journal closed: skip the interpreter's
     # slow teardown of SQLAlchemy's modules.
