@@ -89,6 +89,8 @@ class Run:
     out: bytes
     err: str
     cpu: float = 0.0  # user + system ms of the child
+    majflt: int = 0  # page faults that read from disk
+    inblock: int = 0  # 512-byte blocks read from disk
 
 
 # Children are started by this small helper process, not by the benchmark
@@ -131,7 +133,7 @@ for line in sys.stdin:
     pid = 0
     for fd in (r, out, err): os.close(fd)
     cpu = (ru.ru_utime + ru.ru_stime) * 1000.0
-    sys.stdout.write(json.dumps([(t1 - t0) * 1000.0, ru.ru_maxrss, os.waitstatus_to_exitcode(status), cpu]) + "\n")
+    sys.stdout.write(json.dumps([(t1 - t0) * 1000.0, ru.ru_maxrss, os.waitstatus_to_exitcode(status), cpu, ru.ru_majflt, ru.ru_inblock]) + "\n")
     sys.stdout.flush()
 """
 
@@ -152,8 +154,8 @@ class Spawner:
             reply = self.p.stdout.readline()
             if not reply:
                 raise SystemExit("bench: the spawner process died")
-            ms, kib, rc, cpu = json.loads(reply)
-            return Run(ms, int(kib), int(rc), out.read_bytes(), err.read_bytes().decode("utf-8", "replace"), cpu)
+            ms, kib, rc, cpu, majflt, inblock = json.loads(reply)
+            return Run(ms, int(kib), int(rc), out.read_bytes(), err.read_bytes().decode("utf-8", "replace"), cpu, majflt, inblock)
 
     def close(self) -> None:
         if self.p.stdin:
@@ -465,6 +467,7 @@ class Row:
     samples: list[float] = field(default_factory=list)
     kib: list[int] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
+    io: list[tuple[int, int]] = field(default_factory=list)  # (major faults, blocks read) per run
     floor_samples: list[float] = field(default_factory=list)
     extra_checks: list[tuple[str, bool, str]] = field(default_factory=list)  # (name, ok, detail)
     small_key: str | None = None  # compare with this row (≤ 1.3×)
@@ -548,6 +551,7 @@ class Bench:
             row.samples.append(r.ms)
             row.kib.append(r.kib)
             row.cpu.append(r.cpu)
+            row.io.append((r.majflt, r.inblock))
             if floor:
                 row.floor_samples.append(run_once(*floor[1](i + 1), timeout).ms)
         log(f"  median {row.median:.0f} ms, floor {row.floor_median or 0:.0f} ms, peak {row.peak_mib:.1f} MiB")
@@ -1062,7 +1066,7 @@ def main(argv: list[str] | None = None) -> int:
                 {
                     "key": r.key, "what": r.what, "journal": r.journal, "status": r.status, "reason": r.reason,
                     "median_ms": r.median, "min_ms": min(r.samples) if r.samples else None, "max_ms": max(r.samples) if r.samples else None,
-                    "peak_mib": r.peak_mib, "cpu_median_ms": r.cpu_median, "cpu_ms": r.cpu, "floor": r.floor, "floor_median_ms": r.floor_median,
+                    "peak_mib": r.peak_mib, "cpu_median_ms": r.cpu_median, "cpu_ms": r.cpu, "majflt_inblock": r.io, "floor": r.floor, "floor_median_ms": r.floor_median,
                     "ratio_to_floor": (r.median / r.floor_median) if r.median and r.floor_median else None,
                     "target": r.target, "target_ms": r.target_ms, "verdict": r.verdict, "notes": r.notes,
                     "samples_ms": r.samples, "floor_samples_ms": r.floor_samples, "peak_kib": r.kib,
