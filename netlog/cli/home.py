@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from netlog.cli import state as st
 
 WELCOME = """netlog: a reciprocity journal. Give first, follow up once, keep relationships fed.
@@ -14,6 +16,8 @@ Your journal is empty. Start with:
 
 Or see a sample journal first:  netlog demo
 Every command has help:         netlog --help, netlog give --help"""
+
+MORE = "More: netlog hungry, netlog asks, netlog owe, netlog balance, netlog stats"
 
 
 def home() -> None:
@@ -28,8 +32,35 @@ def home() -> None:
 
 
 def dashboard(session) -> None:  # type: ignore[no-untyped-def]
-    """Replaced by the reports' dashboard; until then, the counts."""
-    from netlog import journal
+    """The five hungriest relationships and the asks to follow up now."""
+    from netlog import reports
 
-    counts = journal.counts(session)
-    print(f"{counts['contacts']} contacts, {counts['entries']} entries. Try: netlog log, netlog contacts")
+    print_dashboard(reports.dashboard(session, st.today()))
+
+
+def print_dashboard(data: dict[str, Any]) -> None:
+    from netlog.cli.reports import ask_cells, hungry_cells, hungry_legend, print_table
+    from netlog.render import message
+
+    hungry = data["hungry"]
+    if hungry:
+        columns, cells = hungry_cells(hungry, tags=False, totals=False)
+        print_table(columns, cells, title="Feed these relationships (netlog hungry)", styles={i: "red" for i, c in enumerate(columns) if c.key == "overdue"})
+        more = hungry.matched - len(hungry)
+        if more > 0:
+            print(f"...and {more} more hungry.")
+    else:
+        print("Every relationship is fed: nobody is past their cadence.")
+    print()
+    follow = data["follow_up"]
+    if follow:
+        columns, cells = ask_cells(follow)
+        print_table(columns[:-1], [c[:-1] for c in cells], title="Follow up now (netlog followup ASK)")
+        more = follow.matched - len(follow)
+        if more > 0:
+            print(f"...and {more} more to follow up: netlog asks --state follow")
+    else:
+        print("No ask to follow up now.")
+    for line in hungry_legend(hungry):
+        message(line)
+    message(MORE)
