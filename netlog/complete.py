@@ -38,6 +38,8 @@ POSITIONALS: dict[str, list[str | None]] = {
     "merge": ["name", "name"],
     "resolve": ["ask", "outcome"],
     "followup": ["ask"],
+    "asks": ["name"],  # reports (issue 3): an optional NAME filter
+    "owe": ["name"],
 }
 # options whose value is a NAME, or one of a fixed set
 OPTION_VALUES: dict[str, str] = {"--intro": "name", "--kind": "kind", "-k": "kind", "--format": "format"}
