@@ -173,7 +173,6 @@ def hungry_query(today: date, default_every: int, *, limit: int | None, tag_id: 
             _tag_every(C.c.id).label("tag_every"),
             own.label("last_own"),
             intro.label("last_intro"),
-            _only_takes(C.c.id).label("only_takes"),
         )
         .where(*where)
         .cte("per_contact")
@@ -182,7 +181,11 @@ def hungry_query(today: date, default_every: int, *, limit: int | None, tag_id: 
     last = _later(p.last_own, p.last_intro)
     days = db.day_number(literal(today, Date)) - db.day_number(func.coalesce(last, p.added_on))
     every = func.coalesce(p.own_every, p.tag_every, literal(default_every, Integer))
-    score = cast(days, Float) / every
+    score = (cast(days, Float) / every).label("overdue")
+    # "only takes" is checked here, for the rows past the due filter only, and
+    # ORDER BY names the result columns, so SQLite computes each once per row
+    only_takes = _only_takes(p.id)
+    takes = only_takes.label("only_takes")
     stmt = select(
         p.id,
         p.name,
@@ -192,16 +195,16 @@ def hungry_query(today: date, default_every: int, *, limit: int | None, tag_id: 
         p.tag_every,
         p.last_own,
         p.last_intro,
-        p.only_takes,
+        takes,
         cast(days, Integer).label("days_since"),
         every.label("every"),
-        score.label("overdue"),
+        score,
         func.count().over().label("matched"),
-        func.sum(p.only_takes).over().label("matched_only_takes"),
+        func.sum(only_takes).over().label("matched_only_takes"),
     )
     if not include_all:
         stmt = stmt.where(days >= every)
-    stmt = stmt.order_by(p.only_takes, score.desc(), p.name_key, p.id)
+    stmt = stmt.order_by(takes, score.desc(), p.name_key, p.id)
     if limit:
         stmt = stmt.limit(limit)
     return stmt
