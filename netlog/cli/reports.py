@@ -184,11 +184,7 @@ def hungry(
 ) -> None:
     """Relationships you haven't fed lately, most overdue first.
 
-    Overdue = days since your last give (or since you added them, if never) divided
-    by their cadence: their own (edit --every), else their tag's (netlog cadence),
-    else the journal's (default 90 days). An introduction feeds both people; a
-    favor received does not. Contacts who only take (2+ asks declined or ignored,
-    nothing received) sink to the bottom, marked !.
+    Overdue = days since your last give (or since you added them, if never) divided by their cadence: their own (edit --every), else their tag's (netlog cadence), else the journal's (default 90 days). An introduction feeds both people; a favor received does not. Contacts who only take (2+ asks declined or ignored, nothing received) sink to the bottom, marked !.
 
     Example: netlog hungry --tag work --limit 10
     """
@@ -231,11 +227,7 @@ def balance(
 ) -> None:
     """Who gives back: given, received and asked per contact, with a label.
 
-    Received counts favors you got and asks they helped with. Labels, in order:
-    taker if nothing received and 2+ asks declined or ignored; new if fewer than
-    3 exchanges (gives, favors received, asks that ended); giver if they gave you
-    more than you gave them; taker if they returned less than a third of what
-    you gave; matcher otherwise. By name.
+    Received counts favors you got and asks they helped with. Labels, in order: taker if nothing received and 2+ asks declined or ignored; new if fewer than 3 exchanges (gives, favors received, asks that ended); giver if they gave you more than you gave them; taker if they returned less than a third of what you gave; matcher otherwise. Listed by name.
 
     Example: netlog balance --label giver
     """
@@ -281,9 +273,7 @@ def asks(
 ) -> None:
     """Open asks, earliest follow-up first, and what to do about each.
 
-    States: waiting until the follow-up date (the --follow-up given, else 7 days
-    after the ask), then 'follow up now'; after 'netlog followup' it waits until
-    the next date, then 'let go' (resolve it as ignored, without a grudge).
+    States: waiting until the follow-up date (the --follow-up given, else 7 days after the ask), then 'follow up now'; after 'netlog followup' it waits until the next date, then 'let go' (resolve it as ignored, without a grudge).
 
     Example: netlog asks --state "follow up now"
     """
@@ -319,9 +309,7 @@ def owe(
 ) -> None:
     """Favors received that you haven't returned yet.
 
-    Per contact, every favor you got (and every ask they helped with, dated the day
-    it was resolved) after the last day you gave to them, oldest first. A give on
-    the same day counts as returning it.
+    Per contact, every favor you got (and every ask they helped with, dated the day it was resolved) after the last day you gave to them, oldest first. A give on the same day counts as returning it.
 
     Example: netlog owe --json
     """
@@ -364,9 +352,7 @@ def stats(
 ) -> None:
     """The long view: gives, favors received and asks per month, as a chart.
 
-    Beside the chart: totals, the people you fed most, and your streak of weeks
-    (Monday to Sunday) with at least one give; a week still under way doesn't
-    break it.
+    Beside the chart: totals, the people you fed most, and your streak of weeks (Monday to Sunday) with at least one give; a week still under way doesn't break it.
 
     Example: netlog stats --months 24
     """
@@ -428,16 +414,15 @@ def print_stats(data: dict[str, Any]) -> None:
 
 @app.command(rich_help_panel="Contacts")
 def cadence(
-    tag: Optional[str] = typer.Argument(None, help="A tag: show its cadence, or set it with DURATION."),
-    every: Optional[str] = typer.Argument(None, metavar="[DURATION]", help="30d, 2w, 3m, 1y; 'default' clears it (the tag then follows the journal's)."),
+    tag: Optional[str] = typer.Argument(None, metavar="TAG", help="A tag: show its cadence, or set it with DURATION."),
+    every: Optional[str] = typer.Argument(None, metavar="DURATION", help="30d, 2w, 3m, 1y; 'default' clears it (the tag then follows the journal's)."),
     default: Optional[str] = typer.Option(None, "--default", metavar="DURATION", help="Set the journal-wide cadence (starts at 90 days)."),
     as_json: bool = JSON,
     as_csv: bool = CSV,
 ) -> None:
     """Show or set how often to feed relationships, per tag and journal-wide.
 
-    A contact's cadence is its own (netlog edit NAME --every 30d), else the
-    shortest of its tags' cadences, else the journal's default.
+    A contact's cadence is its own (netlog edit NAME --every 30d), else the shortest of its tags' cadences, else the journal's default.
 
     Example: netlog cadence mentor 2w   (and: netlog cadence --default 60d)
     """
@@ -488,9 +473,7 @@ def demo(
 ) -> None:
     """Build a sample journal to try netlog on, and show its dashboard.
 
-    It goes to its own file (demo.db beside the default journal, replaced each
-    time), never your journal, unless the global --db names a file: then that
-    file must be new or an empty journal, or you add --replace.
+    It goes to its own file (demo.db beside the default journal, replaced each time), never your journal, unless the global --db names a file: then that file must be new or an empty journal, or you add --replace. The same --seed on the same day (or --today) makes the same journal.
 
     Example: netlog demo   (then: netlog --db ~/.local/share/netlog/demo.db hungry)
     """
