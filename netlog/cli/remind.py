@@ -1,0 +1,47 @@
+"""`netlog remind`: the digest cron runs. Silent when nothing is due."""
+
+from __future__ import annotations
+
+import typer
+
+from netlog.cli import state as st
+from netlog.cli.base import app
+
+
+@app.command(rich_help_panel="Reports")
+def remind(
+    limit: int = typer.Option(5, "--limit", "-n", min=1, help="At most this many relationships and debts."),
+    fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT", help="text, markdown, html (one page fit to mail) or json."),
+    exit_code: bool = typer.Option(False, "--exit-code", help="Exit 1 when something is due (for scripts)."),
+    new_only: bool = typer.Option(False, "--new-only", help="Leave out what an earlier digest reported that has not changed since."),
+) -> None:
+    """What needs you today: prints nothing at all when nothing is due.
+
+    Lists the relationships most overdue, asks to follow up now, asks to let go,
+    and favors you owe, each with the command that acts on it.
+
+    Example: netlog remind --new-only   (in a crontab: 0 8 * * * netlog remind --new-only)
+    """
+    from netlog.errors import UsageError
+    from netlog.validate import choice
+
+    try:
+        fmt = choice(fmt, ("text", "markdown", "html", "json"), "--format")
+    except UsageError:
+        raise UsageError(f"--format: {fmt!r} is not one of text, markdown, html, json") from None
+    if not st.db_path().exists():
+        return  # no journal yet: nothing can be due, and remind creates nothing
+    from netlog import remind as digest
+
+    today = st.today()
+    if new_only:
+        with st.writing() as s:
+            items = digest.only_new(s, digest.gather(s, today, limit), today)
+    else:
+        with st.reading() as s:
+            items = digest.gather(s, today, limit)
+    if not items:
+        return
+    print(digest.render(items, fmt, today))
+    if exit_code:
+        raise typer.Exit(1)

@@ -1,0 +1,199 @@
+"""The digest that `netlog remind` prints, usually from cron.
+
+It gathers what is due today from the reports (the relationships most overdue,
+asks to follow up now, asks to let go, favors you owe), gives each item the
+command that acts on it, and renders text, markdown, a self-contained HTML
+page, or JSON. With ``new_only`` it leaves out items an earlier digest already
+reported in the same state, and records what it reported in the journal.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shlex
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, delete, select
+
+from netlog import reports
+from netlog.dates import format_days
+from netlog.models import Reported
+
+SECTIONS = (
+    ("hungry", "Relationships to feed"),
+    ("follow_up", "Asks to follow up now"),
+    ("let_go", "Asks to let go"),
+    ("owe", "Favors you owe"),
+)
+FORMATS = ("text", "markdown", "html", "json")
+
+
+@dataclass
+class Item:
+    section: str
+    key: str  # stable across runs: what --new-only remembers
+    state: str  # the item's state: reported again only when it changes
+    text: str
+    command: str
+    contact: str
+    contact_id: int
+
+
+def shell_name(name: str) -> str:
+    """A name as it is typed in a shell: bare, "double quoted", or 'quoted'."""
+    if re.fullmatch(r"[\w.@+,-]+", name):
+        return name
+    if not re.search(r'["$`\\!]', name):
+        return f'"{name}"'
+    return shlex.quote(name)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _hungry(session: Session, today: date, limit: int) -> list[Item]:
+    items = []
+    for r in reports.hungry(session, today, limit=limit):
+        if r["only_takes"]:
+            continue  # they sink in hungry; a digest nags nobody about them
+        fed = f"last gave {r['days_since']} days ago" if r["last_given"] else f"never fed, added {r['days_since']} days ago"
+        items.append(
+            Item(
+                "hungry", f"hungry:{r['id']}", f"due since {r['since']}",
+                f"{r['name']}: {fed} (every {format_days(r['every'])})",
+                f"netlog give {shell_name(r['name'])} ...", r["name"], r["id"],
+            )
+        )
+    return items
+
+
+def _asks(session: Session, today: date, state: str) -> list[Item]:
+    items = []
+    for r in reports.asks(session, today, states=[state], active_only=True):
+        what = " ".join(r["what"].split())
+        if len(what) > 60:
+            what = what[:59] + "…"
+        if state == "follow up now":
+            text = f"#{r['id']} {r['name']}: {what} (asked {r['age_days']} days ago, no answer yet)"
+            items.append(Item("follow_up", f"ask:{r['id']}", state, text, f"netlog followup {r['id']}", r["name"], r["contact_id"]))
+        else:
+            text = f"#{r['id']} {r['name']}: {what} (followed up on {r['followed_up_on']}, still no answer)"
+            items.append(Item("let_go", f"ask:{r['id']}", state, text, f"netlog resolve {r['id']} ignored", r["name"], r["contact_id"]))
+    return items
+
+
+def _owe(session: Session, today: date, limit: int) -> list[Item]:
+    per: dict[int, list[dict[str, Any]]] = {}
+    for r in reports.owe(session, today, active_only=True):
+        per.setdefault(r["contact_id"], []).append(r)
+    items = []
+    for cid, favors in list(per.items())[:limit]:
+        name = favors[0]["name"]
+        first = favors[0]
+        what = " ".join(first["what"].split())
+        if len(what) > 50:
+            what = what[:49] + "…"
+        text = f"{name}: {_plural(len(favors), 'favor')} since your last give, the first on {first['received_on']} ({what})"
+        state = f"{len(favors)} since {first['received_on']}"
+        items.append(Item("owe", f"owe:{cid}", state, text, f"netlog give {shell_name(name)} ...", name, cid))
+    return items
+
+
+def gather(session: Session, today: date, limit: int) -> list[Item]:
+    return [
+        *_hungry(session, today, limit),
+        *_asks(session, today, "follow up now"),
+        *_asks(session, today, "let go"),
+        *_owe(session, today, limit),
+    ]
+
+
+def only_new(session: Session, items: list[Item], today: date) -> list[Item]:
+    """Leave out what was reported before in the same state; remember what is due now.
+
+    Items no longer due are forgotten, so one that comes back is news again.
+    """
+    seen = {r.item: r for r in session.exec(select(Reported)).all()}
+    fresh = [i for i in items if i.key not in seen or seen[i.key].state != i.state]
+    due = {i.key for i in items}
+    gone = [k for k in seen if k not in due]
+    if gone:
+        session.exec(delete(Reported).where(col(Reported.item).in_(gone)))  # type: ignore[call-overload]
+    for i in items:
+        row = seen.get(i.key)
+        if row is None or row.state != i.state:
+            row = row or Reported(item=i.key, state=i.state, first_on=today, last_on=today)
+            row.state, row.first_on = i.state, today
+        row.last_on = today
+        session.add(row)
+    session.flush()
+    return fresh
+
+
+# --------------------------------------------------------------------------
+# Rendering
+
+
+def _grouped(items: list[Item]) -> list[tuple[str, str, list[Item]]]:
+    return [(key, title, [i for i in items if i.section == key]) for key, title in SECTIONS if any(i.section == key for i in items)]
+
+
+def render(items: list[Item], fmt: str, today: date) -> str:
+    if fmt == "json":
+        return json.dumps({"date": today.isoformat(), "items": [asdict(i) for i in items]}, ensure_ascii=False, indent=2)
+    if fmt == "markdown":
+        return _markdown(items, today)
+    if fmt == "html":
+        return _html(items, today)
+    return _text(items, today)
+
+
+def _text(items: list[Item], today: date) -> str:
+    lines = [f"netlog digest for {today.isoformat()}"]
+    for _, title, group in _grouped(items):
+        lines += ["", f"{title} ({len(group)})"]
+        lines += [f"  - {i.text}\n      {i.command}" for i in group]
+    return "\n".join(lines)
+
+
+def _markdown(items: list[Item], today: date) -> str:
+    lines = [f"# netlog digest for {today.isoformat()}"]
+    for _, title, group in _grouped(items):
+        lines += ["", f"## {title} ({len(group)})", ""]
+        lines += [f"- {_md_escape(i.text)}: `{i.command}`" for i in group]
+    return "\n".join(lines)
+
+
+def _md_escape(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
+
+
+_PAGE = (
+    '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+    "<title>{title}</title></head>\n"
+    '<body style="margin:0;padding:24px;background:#f6f6f4;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#222;">\n'
+    '<div style="max-width:640px;margin:0 auto;background:#fff;border:1px solid #ddd;border-radius:6px;padding:20px 24px;">\n'
+    '<h1 style="font-size:20px;margin:0 0 12px 0;">{title}</h1>\n{body}\n'
+    '<p style="font-size:12px;color:#777;margin-top:24px;">Give first, follow up once, keep relationships fed.</p>\n'
+    "</div></body></html>"
+)
+
+
+def _html(items: list[Item], today: date) -> str:
+    parts = []
+    for _, title, group in _grouped(items):
+        parts.append(f'<h2 style="font-size:16px;margin:20px 0 8px 0;color:#333;">{html.escape(title)} ({len(group)})</h2>')
+        parts.append('<ul style="margin:0;padding-left:20px;">')
+        for i in group:
+            parts.append(
+                f'<li style="margin:0 0 8px 0;line-height:1.4;">{html.escape(i.text)}<br>'
+                f'<code style="font-family:Menlo,Consolas,monospace;font-size:12px;background:#f0f0ee;padding:1px 4px;border-radius:3px;">'
+                f"{html.escape(i.command)}</code></li>"
+            )
+        parts.append("</ul>")
+    return _PAGE.format(title=html.escape(f"netlog digest for {today.isoformat()}"), body="\n".join(parts))
