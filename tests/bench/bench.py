@@ -1025,6 +1025,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: {ctx.py} can't import netlog; run with the venv's python (pip install -e .)", file=sys.stderr)
         return 2
     started = datetime.now()
+    git_before = git_head()
     load_before = loadavg()
     log(f"work dir {ctx.work}, cache {ctx.cache}, load average {load_before}")
     bench = Bench(ctx)
@@ -1037,7 +1038,7 @@ def main(argv: list[str] | None = None) -> int:
     judge(bench)
     small, large = info["journals"]["small"], info["journals"]["large"]
     header = [
-        f"netlog benchmark  {started:%Y-%m-%d %H:%M}  git {git_head()}  {'QUICK (not comparable to targets)' if args.quick else ''}".rstrip(),
+        f"netlog benchmark  {started:%Y-%m-%d %H:%M}  git {git_before}{'' if git_head() == git_before else ' (at the end: ' + git_head() + ')'}  {'QUICK (not comparable to targets)' if args.quick else ''}".rstrip(),
         f"python {platform.python_version()} ({ctx.py}), {os.cpu_count()} cores, {args.runs} runs after a warm-up, interleaved with floors",
         f"load average (1/5/15 min): before {load_before}, after {load_after}",
         f"journals: small {small['contacts']:,}/{small['entries']:,}, large {large['contacts']:,}/{large['entries']:,} "
@@ -1052,7 +1053,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json_out:
         data = {
             "started": started.isoformat(),
-            "git": git_head(),
+            "git": git_before,
+            "git_at_end": git_head(),
             "python": ctx.py,
             "python_version": platform.python_version(),
             "cpus": os.cpu_count(),
