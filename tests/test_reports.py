@@ -593,4 +593,11 @@ def test_names_are_never_read_as_markup_on_a_terminal(cli, monkeypatch):
 
     monkeypatch.setattr(render, "is_terminal", lambda stream=None: True)
     cli("--today", "2026-01-01", "add", "Al [b]x[/b]")
+    cli("--today", "2026-01-01", "add", "Bo [/b]")  # as markup, an error
+    cli("ask", "bo", "a [red]favor[/red]", "--on", "2026-11-01")
+    cli("got", "bo", "a [/] tip", "--on", "2026-11-02")
     assert "Al [b]x[/b]" in cli("hungry").stdout
+    for args in (["hungry", "--explain"], ["balance"], ["asks"], ["owe"], ["stats"], []):
+        out = cli(*args).stdout
+        assert "Bo [/b]" in out or args == ["stats"], args
+    assert "a [red]favor[/red]" in cli("asks").stdout and "a [/] tip" in cli("owe").stdout
