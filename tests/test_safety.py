@@ -309,3 +309,79 @@ def test_unprivileged_user_gets_private_modes_under_umask_022(nobody_dir):
     path = _nobody_setup(nobody_dir)
     assert oct(os.stat(path.parent).st_mode & 0o777) == "0o700"
     assert oct(os.stat(path).st_mode & 0o777) == "0o600"
+
+
+# -- import and merge under fire ------------------------------------------------
+
+
+def _linkedin(path: Path, rows: int) -> Path:
+    lines = [
+        "Notes:",
+        '"When exporting your connection data, you may notice that some of the email addresses are missing."',
+        "",
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On",
+    ]
+    lines += [f"First{i},Last{i},https://www.linkedin.com/in/p{i},,Company {i % 50},Engineer,14 Nov 2025" for i in range(rows)]
+    path.write_text("\ufeff" + "\r\n".join(lines) + "\r\n", encoding="utf-8")
+    return path
+
+
+def test_cron_remind_and_import_while_interactive_writes_fire(journal, tmp_path):
+    """Promise 1 with every kind of process at once: nothing locked, nothing lost."""
+    csv = _linkedin(tmp_path / "Connections.csv", 3000)
+    procs = [("import", netlog_popen("import", "linkedin", str(csv), env=journal.env))]
+    procs += [("remind", netlog_popen("remind", "--new-only", env=journal.env))]
+    procs += [(f"w{i}", netlog_popen("give" if i % 2 else "ask", "pri", f"w{i}", env=journal.env)) for i in range(6)]
+    for _, p in procs:
+        p.wait(timeout=300)
+    for name, p in procs:
+        err = p.stderr.read()
+        assert p.returncode == 0, (name, err)
+        assert "locked" not in err
+    assert {w for (w,) in rows(journal.db, "SELECT what FROM entry")} == {f"w{i}" for i in range(6)}
+    assert rows(journal.db, "SELECT count(*) FROM contact")[0][0] == 2 + 3000
+    assert integrity(journal.db) == "ok"
+
+
+def test_sigkill_during_import_is_all_or_nothing(journal, tmp_path):
+    csv = _linkedin(tmp_path / "Connections.csv", 20000)
+    rng = random.Random(3)
+    outcomes = set()
+    for attempt in range(5):
+        p = netlog_popen("import", "linkedin", str(csv), "--tag", f"t{attempt}", env=journal.env)
+        time.sleep(rng.uniform(0.3, 4.0))
+        p.kill()
+        p.wait()
+        assert integrity(journal.db) == "ok"
+        count = rows(journal.db, "SELECT count(*) FROM contact")[0][0]
+        assert count in (2, 20002), count  # all of it or none of it
+        outcomes.add(count)
+        if count == 20002:
+            break
+    r = run_netlog("check", env=journal.env)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_sigkill_during_merge_is_all_or_nothing(env, cli):
+    rng = random.Random(5)
+    for attempt in range(4):
+        path = env.tmp / f"m{attempt}.db"
+        e = dict(env.env, NETLOG_DB=str(path))
+        assert run_netlog("add", "Keep Me", env=e).returncode == 0
+        assert run_netlog("add", "Other One", env=e).returncode == 0
+        con = sqlite3.connect(path)
+        con.executemany(
+            "INSERT INTO entry (contact_id, type, what, day, created_at) VALUES (2, 'give', ?, '2026-01-01', 'x')",
+            [(f"e{i}",) for i in range(20000)],
+        )
+        con.commit()
+        con.close()
+        p = netlog_popen("merge", "keep", "other", "--yes", env=e)
+        time.sleep(rng.uniform(0.2, 3.0))
+        p.kill()
+        p.wait()
+        assert integrity(path) == "ok"
+        owners = rows(path, "SELECT contact_id, count(*) FROM entry GROUP BY contact_id")
+        contacts = [n for (n,) in rows(path, "SELECT name FROM contact ORDER BY id")]
+        assert (owners, contacts) in (([(2, 20000)], ["Keep Me", "Other One"]), ([(1, 20000)], ["Keep Me"])), (owners, contacts)
+        assert run_netlog("check", env=e).returncode == 0
