@@ -126,8 +126,16 @@ def _v2_reported(conn: Connection) -> None:
     )
 
 
+def _v3_helped_index(conn: Connection) -> None:
+    """Asks someone helped with are favors received: owe and stats seek them per
+    contact and by date instead of reading every ask."""
+    conn.exec_driver_sql(
+        "CREATE INDEX ix_entry_helped ON entry (contact_id, resolved_on) WHERE type = 'ask' AND outcome = 'helped'"
+    )
+
+
 Migration = Callable[["Connection"], None]
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_reported]
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_reported, _v3_helped_index]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -89,7 +89,7 @@ def _asks(session: Session, today: date, state: str) -> list[Item]:
 
 def _owe(session: Session, today: date, limit: int) -> list[Item]:
     per: dict[int, list[dict[str, Any]]] = {}
-    for r in reports.owe(session, today, active_only=True):
+    for r in reports.owe(session, today, active_only=True, limit_contacts=limit):
         per.setdefault(r["contact_id"], []).append(r)
     items = []
     for cid, favors in list(per.items())[:limit]:

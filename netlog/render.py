@@ -99,13 +99,15 @@ def _clip(text: str, width: int | None) -> str:
 
 def rich_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], title: str | None = None, cells: Sequence[Sequence[Any]] | None = None) -> Any:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=title, title_justify="left", header_style="bold", box=None, pad_edge=False, show_edge=False)
     for c in columns:
         table.add_column(c.header, justify=c.justify, max_width=c.max_width, style=c.style, overflow="ellipsis", no_wrap=c.max_width is not None)  # type: ignore[arg-type]
     body = cells if cells is not None else [[cell(r.get(c.key)) for c in columns] for r in rows]
     for line in body:
-        table.add_row(*line)
+        # Text, not str: a name like "Bob [/b]" is data, never Rich markup
+        table.add_row(*(Text(v) if isinstance(v, str) else v for v in line))
     return table
 
 

@@ -163,3 +163,13 @@ def test_like_wildcards_are_literal(people):
     r = people("show", "%", code=2)
     assert "no contact matches" in r.stderr
     people("show", "_", code=2)
+
+
+def test_names_that_look_like_markup_print_on_a_terminal(cli, monkeypatch):
+    """Rich tables get names as text, never as markup."""
+    import netlog.render
+
+    cli("add", "Bob [/b] [bold]x")
+    monkeypatch.setattr(netlog.render, "is_terminal", lambda stream=None: True)
+    r = cli("contacts")
+    assert "Bob [/b] [bold]x" in r.stdout

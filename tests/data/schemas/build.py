@@ -66,7 +66,10 @@ V1 = [
 V2 = V1 + [
     "CREATE TABLE reported (item TEXT PRIMARY KEY, state TEXT NOT NULL, first_on DATE NOT NULL, last_on DATE NOT NULL)",
 ]
-SCHEMAS = {1: V1, 2: V2}
+V3 = V2 + [
+    "CREATE INDEX ix_entry_helped ON entry (contact_id, resolved_on) WHERE type = 'ask' AND outcome = 'helped'",
+]
+SCHEMAS = {1: V1, 2: V2, 3: V3}
 
 FIRST = ["Priya", "Tomás", "Grace", "Wen", "Amara", "Jonas", "Zoë", "Kwame", "Ingrid", "Yuki", "Omar", "Lucía"]
 LAST = ["Raman", "Ibarra", "O'Neill", "Zhou", "Okafor", "Berg", "Müller", "Mensah", "Larsen", "Tanaka", "Haddad", "Fernández"]
