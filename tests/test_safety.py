@@ -194,16 +194,16 @@ def test_sigint_at_any_moment_exits_130_with_one_line(journal):
         p.send_signal(signal.SIGINT)
         out, err = p.communicate(timeout=60)
         saved = rows(journal.db, f"SELECT count(*) FROM entry WHERE what = 'maybe {i}'")[0][0]
-        assert "Traceback" not in err
-        if p.returncode == -signal.SIGINT:
-            # Ctrl-C while the interpreter itself was still starting, before
-            # Python had a SIGINT handler: netlog had not begun; nothing written.
-            assert err == "" and saved == 0
+        if p.returncode == -signal.SIGINT or "Fatal Python error" in err:
+            # Ctrl-C while CPython itself was still starting (before its SIGINT
+            # handler, or inside its own start-up imports): netlog had not begun,
+            # so there is nothing it could say, and nothing was written.
+            assert saved == 0
         elif p.returncode == 130:
-            assert err.count("\n") == 1 and "interrupted" in err
+            assert err.count("\n") == 1 and "interrupted" in err and "Traceback" not in err
             assert saved == (1 if "change was saved" in err else 0)
         else:
-            assert p.returncode == 0 and saved == 1
+            assert p.returncode == 0 and saved == 1 and "Traceback" not in err
         outcomes.add(p.returncode)
         assert integrity(journal.db) == "ok"
 
