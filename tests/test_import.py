@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES, TODAY, db_state, run_netlog
+from conftest import SAMPLES, TODAY, db_state, needs_samples, run_netlog
 
 DATA = Path(__file__).parent / "data"
 
@@ -62,6 +62,7 @@ def test_linkedin_real_shape(cli, env):
     assert contact(cli, "小龙")["company"] == "深圳科技"
 
 
+@needs_samples
 def test_shared_sample_imports(cli, env):
     r = cli("import", "linkedin", str(SAMPLES / "Connections.csv"))
     assert "6 created" in r.stderr
@@ -307,6 +308,7 @@ def test_vcard_40_and_a_card_cut_short(cli, env):
     assert d["tags"] == ["aviation", "mentor"]
 
 
+@needs_samples
 def test_vcard_shared_sample_and_reimport(cli, env):
     cli("import", "vcard", str(SAMPLES / "contacts.vcf"))
     assert contact(cli, "Maja")["note"] == "Met at the Malmö product meetup, 2023."
