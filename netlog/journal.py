@@ -615,6 +615,7 @@ def log(
     kind: str | None = None,
     since: date | None = None,
     limit: int | None = 50,
+    open_only: bool = False,
 ) -> list[dict[str, Any]]:
     from sqlalchemy.orm import aliased
 
@@ -633,6 +634,8 @@ def log(
         stmt = stmt.where(Entry.kind == validate.choice(kind, FAVOR_KINDS, "--kind"))
     if since:
         stmt = stmt.where(Entry.day >= since)
+    if open_only:
+        stmt = stmt.where(col(Entry.outcome).is_(None))
     if limit:
         stmt = stmt.limit(limit)
     return [entry_dict(e, n, o) for e, n, o in session.exec(stmt).all()]
@@ -659,21 +662,24 @@ def totals(session: Session, contact_id: int) -> dict[str, int]:
     }
 
 
-def show(session: Session, contact: Contact, today: date) -> dict[str, Any]:
+def show(session: Session, contact: Contact, today: date, limit: int | None = 100) -> dict[str, Any]:
+    """The card, totals, open asks, and the newest ``limit`` entries (None: all)."""
     every, source = cadence(session, contact)
     last = last_given(session, contact.id or 0)
     card = contact_row(contact, contact_tags(session, contact.id or 0))
-    timeline = log(session, contact, limit=None)
-    open_asks = [e for e in timeline if e["type"] == "ask" and e["outcome"] is None]
+    timeline = log(session, contact, limit=limit)
+    open_asks = log(session, contact, types=["ask"], limit=None, open_only=True)
+    t = totals(session, contact.id or 0)
     return {
         **card,
         "every": every,
         "every_from": source,
         "last_given": last.isoformat() if last else None,
         "days_since_given": (today - last).days if last else None,
-        "totals": totals(session, contact.id or 0),
+        "totals": t,
         "open_asks": open_asks,
         "timeline": timeline,
+        "timeline_total": t["given"] + t["received"] - t["helped"] + t["asked"] + t["notes"],
     }
 
 

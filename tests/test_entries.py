@@ -215,3 +215,18 @@ def test_show_card_and_timeline(two):
     data = show(two, "pri")
     assert [e["type"] for e in data["timeline"]] == ["note", "ask", "give"]
     assert [a["what"] for a in data["open_asks"]] == ["referral"]
+
+
+def test_show_limits_the_timeline(two):
+    for i in range(5):
+        two("give", "pri", f"g{i}", "--on", f"2026-11-0{i + 1}")
+    data = show(two, "pri")
+    assert data["timeline_total"] == 5 and len(data["timeline"]) == 5
+    data = json.loads(two("show", "pri", "--limit", "2", "--json").stdout)
+    assert [e["what"] for e in data["timeline"]] == ["g4", "g3"] and data["timeline_total"] == 5
+    assert data["totals"]["given"] == 5
+    out = two("show", "pri", "-n", "2").stdout
+    assert "Timeline (newest 2 of 5; --limit 0 shows all)" in out
+    two("ask", "pri", "old ask", "--on", "2026-10-01")
+    data = json.loads(two("show", "pri", "--limit", "1", "--json").stdout)
+    assert [a["what"] for a in data["open_asks"]] == ["old ask"]  # open asks are never cut

@@ -212,18 +212,19 @@ def snooze(
 @app.command(rich_help_panel="Contacts")
 def show(
     name: str = NAME,
+    limit: int = typer.Option(100, "--limit", "-n", min=0, help="Show the newest N entries of the timeline (0: all)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """A contact's card, totals, open asks and timeline.
+    """A contact's card, totals, open asks and timeline (newest first).
 
-    Example: netlog show pri
+    Example: netlog show pri --limit 20
     """
     from netlog import journal
     from netlog.render import print_json
 
     with st.reading() as s:
         c = journal.find_contact(s, name)
-        data = journal.show(s, c, st.today())
+        data = journal.show(s, c, st.today(), limit=limit or None)
     if as_json:
         print_json(data)
         return

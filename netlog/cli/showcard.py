@@ -49,15 +49,18 @@ def print_card(data: dict[str, Any]) -> None:
     columns = [Column("id", "#", "right"), Column("day", "Date"), Column("type", "Type"), Column("kind", "Kind"), Column("what", "What", max_width=70)]
     cells = _timeline_cells(data["timeline"], data["id"])
     header = "\n".join(card_lines(data))
+    title = "Timeline"
+    if len(cells) < data["timeline_total"]:
+        title = f"Timeline (newest {len(cells)} of {data['timeline_total']}; --limit 0 shows all)"
     if is_terminal():
         out = console()
         out.print(header, markup=False)
         if cells:
             out.print()
-            out.print(rich_table([], columns, "Timeline", cells=cells))
+            out.print(rich_table([], columns, title, cells=cells))
         return
     print(header)
     if cells:
         print()
-        print("Timeline")
+        print(title)
         print(plain_table([], columns, cells=[[c if i < 4 else (c if len(c) <= 70 else c[:69] + "…") for i, c in enumerate(line)] for line in cells]))
