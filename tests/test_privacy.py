@@ -54,3 +54,11 @@ def test_no_journal_text_in_unrelated_errors(cli, env):
     for args in (["give", "nobody", "x"], ["resolve", "1", "maybe"], ["amend", "1", "--on", "someday"], ["log", "--since", "x"]):
         r = run_netlog(*args, env=env.env)
         assert r.returncode == 2 and SECRET not in r.stderr and SECRET not in r.stdout
+
+
+def test_merged_away_card_text_is_gone_from_every_file(cli, env):
+    cli("add", "Keep Me")
+    cli("add", f"Other {SECRET}")
+    assert _contains(env.db, SECRET)
+    cli("merge", "keep", "other", "--yes")
+    assert _contains(env.db, SECRET) == []

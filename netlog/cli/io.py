@@ -315,6 +315,7 @@ def merge(
         st.say(f"Merged {p.other_name} (#{p.other_id}) into {p.keep_name} (#{p.keep_id}): {p.entries + p.mentions} entries moved"
                + (f", took {', '.join(p.filled)}" if p.filled else "")
                + (f", kept this card's {', '.join(p.discarded)}" if p.discarded else "") + ".")
+    st.forget_deleted()  # OTHER's old card text leaves the WAL too
 
 
 @app.command(rich_help_panel="Journal file")
