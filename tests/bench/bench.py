@@ -365,9 +365,13 @@ def build_journal(ctx: Context, label: str) -> Journal:
     contacts, entries = ctx.sizes[label]
     has_demo = command_exists(ctx, ("demo",))
     builder = "demo" if has_demo else "fallback"
-    # the generator's source is part of the key: a changed demo.py builds anew
-    source = REPO / "netlog" / ("demo.py" if has_demo else "db.py")
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:8] if source.exists() else "nosrc"
+    # the generator's and the schema's sources are part of the key: a changed
+    # demo.py or db.py (a new migration) builds anew, so no timed run upgrades
+    sources = [REPO / "netlog" / "db.py"] + ([REPO / "netlog" / "demo.py"] if has_demo else [])
+    h = hashlib.sha256()
+    for source in sources:
+        h.update(source.read_bytes() if source.exists() else b"")
+    digest = h.hexdigest()[:8]
     path = ctx.cache / f"{builder}-{digest}-{contacts}c-{entries}e-seed{ctx.args.seed}-today{TODAY}.db"
     meta = path.with_suffix(".json")
     j = Journal(label, contacts, entries, path, builder)
