@@ -837,6 +837,32 @@ def plan(ctx: Context, bench: Bench) -> dict[str, Any]:
                 row = Row(f"report-{name}-small", shown, "small", floor="sel", target="(for ×S)", mem_limit=True)
             bench.measure(row, lambda i, words=words, env=env: (nl(*words), env), runs, needs=needs)
 
+    # The same reports when the journal is not in the page cache (the first
+    # command of the day, or any after the OS dropped the file's pages): each
+    # run starts with posix_fadvise(DONTNEED) on the journal copy. No target in
+    # the issue; shown because it is what a user meets after a pause.
+    def evict(path: Path) -> None:
+        for suffix in ("", "-wal"):
+            try:
+                fd = os.open(f"{path}{suffix}", os.O_RDONLY)
+            except FileNotFoundError:
+                continue
+            try:
+                os.fsync(fd)
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
+
+    for name, argv, needs in (("hungry", ["hungry"], ("hungry",)), ("home", [], ())):
+        shown = ("netlog " + " ".join(argv) if argv else "netlog (bare)") + ", cold journal"
+        env = ctx.env(reads["large"])
+
+        def cold(i: int, argv: list[str] = argv, env: dict[str, str] = env) -> tuple[list[str], dict[str, str]]:
+            evict(reads["large"])
+            return nl(*argv), env
+
+        bench.measure(Row(f"cold-{name}", shown, "large", floor="sel", target="info"), cold, runs, needs=needs)
+
     # contacts --json of 10,000 contacts, piped
     def json_ok(r: Run) -> str:
         try:
@@ -912,7 +938,7 @@ def judge(bench: Bench) -> None:
         if row.status == "error":
             row.verdict = "ERROR"
             continue
-        if row.target in ("floor", "peer", "(for ×S)", "machine"):
+        if row.target in ("floor", "peer", "(for ×S)", "machine", "info"):
             row.verdict = "-" if not (row.mem_limit and row.peak_mib and row.peak_mib > MEM_TARGET_MIB) else "MISS mem"
             if row.verdict != "-":
                 row.notes.append(f"peak {row.peak_mib:.1f} MiB > {MEM_TARGET_MIB:.0f} MiB")
