@@ -642,24 +642,12 @@ def log(
 
 
 def totals(session: Session, contact_id: int) -> dict[str, int]:
-    """Given, received and asked for one contact, and how the asks ended."""
-    def count(*where: Any) -> int:
-        return int(session.exec(select(func.count()).select_from(Entry).where(*where)).one())
+    """Given, received and asked for one contact, and how the asks ended: the
+    reports' own grouped counts, so a card and a report can never disagree."""
+    from netlog.reports import _totals_for, _zero
 
-    mine = Entry.contact_id == contact_id
-    asked = {o: count(mine, Entry.type == "ask", Entry.outcome == o) for o in OUTCOMES}
-    open_asks = count(mine, Entry.type == "ask", col(Entry.outcome).is_(None))
-    gots = count(mine, Entry.type == "got")
-    return {
-        "given": count(or_(mine, Entry.other_id == contact_id), Entry.type == "give"),
-        "received": gots + asked["helped"],
-        "asked": sum(asked.values()) + open_asks,
-        "helped": asked["helped"],
-        "declined": asked["declined"],
-        "ignored": asked["ignored"],
-        "open": open_asks,
-        "notes": count(mine, Entry.type == "note"),
-    }
+    t = _totals_for(session.connection(), [contact_id]).get(contact_id, _zero())
+    return {k: t[k] for k in ("given", "received", "asked", "helped", "declined", "ignored", "open", "notes")}
 
 
 def show(session: Session, contact: Contact, today: date, limit: int | None = 100) -> dict[str, Any]:
