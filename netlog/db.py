@@ -1,7 +1,7 @@
 """The journal file: where it lives, how it is opened, kept safe and upgraded.
 
 Everything SQLite-specific lives here (pragmas, BEGIN IMMEDIATE, user_version,
-application_id), so that the rest of netlog talks SQLModel/SQLAlchemy only.
+application_id, julianday), so that the rest of netlog speaks plain SQL.
 """
 
 from __future__ import annotations
@@ -51,9 +51,9 @@ def resolve_path(cli_db: str | None, env: dict[str, str] | None = None) -> Path:
 # A step never changes once released: add a new one instead.
 
 
-def _v1_initial(conn: Connection) -> None:
+def _v1_initial(conn: sqlite3.Connection) -> None:
     for sql in V1_SCHEMA:
-        conn.exec_driver_sql(sql)
+        conn.execute(sql)
 
 
 V1_SCHEMA = [
@@ -114,9 +114,9 @@ V1_SCHEMA = [
     )""",
 ]
 
-def _v2_reported(conn: Connection) -> None:
+def _v2_reported(conn: sqlite3.Connection) -> None:
     """What `remind --new-only` has already reported, and in which state."""
-    conn.exec_driver_sql(
+    conn.execute(
         """CREATE TABLE reported (
             item TEXT PRIMARY KEY,
             state TEXT NOT NULL,
@@ -126,27 +126,27 @@ def _v2_reported(conn: Connection) -> None:
     )
 
 
-def _v3_helped_index(conn: Connection) -> None:
+def _v3_helped_index(conn: sqlite3.Connection) -> None:
     """Asks someone helped with are favors received: owe and stats seek them per
     contact and by date instead of reading every ask."""
-    conn.exec_driver_sql(
+    conn.execute(
         "CREATE INDEX ix_entry_helped ON entry (contact_id, resolved_on) WHERE type = 'ask' AND outcome = 'helped'"
     )
 
 
-Migration = Callable[["Connection"], None]
+Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = [_v1_initial, _v2_reported, _v3_helped_index]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(conn: Connection, steps: list[Migration] | None = None) -> int:
+def migrate(conn: sqlite3.Connection, steps: list[Migration] | None = None) -> int:
     """Bring the schema up to date inside the caller's (immediate) transaction.
 
     Reads the version inside the transaction, so two processes opening an old
     journal at once upgrade it once: the second sees the new version.
     """
     steps = MIGRATIONS if steps is None else steps
-    version = conn.exec_driver_sql("PRAGMA user_version").scalar() or 0
+    version = conn.execute("PRAGMA user_version").fetchone()[0] or 0
     if version > len(steps):
         raise JournalRefused(
             f"this journal has schema version {version}, newer than this netlog knows ({len(steps)}); "
@@ -154,9 +154,9 @@ def migrate(conn: Connection, steps: list[Migration] | None = None) -> int:
         )
     for number, step in enumerate(steps[version:], start=version + 1):
         step(conn)
-        conn.exec_driver_sql(f"PRAGMA user_version = {int(number)}")
+        conn.execute(f"PRAGMA user_version = {int(number)}")
     if version < len(steps):
-        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     return len(steps)
 
 
@@ -251,38 +251,35 @@ def _tighten(path: Path) -> None:
 
 
 # --------------------------------------------------------------------------
-# Engine and transactions
+# Connections and transactions
+#
+# Everyday commands talk to the journal through the standard library's sqlite3:
+# importing SQLAlchemy and SQLModel costs more than a whole `netlog give` may
+# take. The few heavy commands (json export and restore, check) still get a
+# SQLModel Session, bound to the same connection and the same transaction.
 
 
-def _make_engine(url: str) -> Engine:
-    from sqlalchemy import create_engine, event
-    from sqlalchemy.pool import NullPool, StaticPool
-
-    engine = create_engine(
-        url,
-        # in memory (a journal not created yet) the one connection must be kept
-        poolclass=StaticPool if url == "sqlite://" else NullPool,
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None, "check_same_thread": False},
+def connect(path: Path | None) -> sqlite3.Connection:
+    """A connection with netlog's pragmas; None is an empty journal in memory."""
+    conn = sqlite3.connect(
+        str(path) if path else ":memory:",
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,  # we say BEGIN ourselves, see Journal.transaction
+        check_same_thread=False,
     )
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if path is not None:
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA secure_delete = ON")  # deleted text is overwritten, not left in free pages
+    conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across crashes of the process
+    return conn
 
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-        cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if url != "sqlite://":
-            cur.execute("PRAGMA journal_mode = WAL")
-        cur.execute("PRAGMA foreign_keys = ON")
-        cur.execute("PRAGMA secure_delete = ON")  # deleted text is overwritten, not left in free pages
-        cur.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across crashes of the process
-        cur.close()
 
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Connection) -> None:
-        # pysqlite's own transaction handling is off; we say BEGIN ourselves so
-        # that writers take the write lock up front and queue on busy_timeout.
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("netlog_write") else "BEGIN")
-
-    return engine
+def _plain(conn: sqlite3.Connection) -> sqlite3.Connection:
+    conn.row_factory = None  # SQLAlchemy reads plain tuples
+    return conn
 
 
 def _translate(e: Exception, where: Path | None) -> StorageError:
@@ -297,25 +294,70 @@ def _translate(e: Exception, where: Path | None) -> StorageError:
     return StorageError(f"{path} could not be used ({text}); nothing was saved, run 'netlog check'")
 
 
+def _storage_failure(e: BaseException) -> bool:
+    """An OperationalError from sqlite3, bare or wrapped by SQLAlchemy."""
+    return isinstance(e, sqlite3.OperationalError) or isinstance(getattr(e, "orig", None), sqlite3.OperationalError)
+
+
 class Journal:
-    """An open journal: one engine over one file (or an empty in-memory one)."""
+    """An open journal: one connection to one file (or to an empty journal in memory)."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.created_dirs: list[Path] = []  # set when this process made the file
         self.created = False
         self.committed = 0  # write transactions committed: what an interrupt must not deny
-        self.engine = _make_engine(f"sqlite:///{path}" if path else "sqlite://")
+        self._conn: sqlite3.Connection | None = None
+        self._engine: Engine | None = None
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            try:
+                self._conn = connect(self.path)
+            except sqlite3.OperationalError as e:
+                raise _translate(e, self.path) from None
+        return self._conn
+
+    @contextmanager
+    def transaction(self, write: bool) -> Iterator[sqlite3.Connection]:
+        """One transaction: committed when the block ends, rolled back otherwise.
+
+        Writers say BEGIN IMMEDIATE, so they take the write lock up front and
+        queue on busy_timeout instead of failing half-way with "locked".
+        """
+        try:
+            conn = self.conn
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                # A failed COMMIT can leave SQLite's transaction open; roll it
+                # back now so nothing reported as failed is saved later.
+                if conn.in_transaction:
+                    try:
+                        conn.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass
+                raise
+        except Exception as e:
+            if _storage_failure(e):
+                raise _translate(e, self.path) from None
+            raise
+        if write:
+            self.committed += 1
+            if self.path:
+                _tighten(self.path)
 
     @contextmanager
     def session(self, write: bool) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back otherwise."""
-        from sqlalchemy.exc import OperationalError
+        """A SQLModel Session in one transaction of its own (for the heavy
+        commands only: it costs the import of SQLAlchemy)."""
         from sqlmodel import Session
 
-        where = self.path
         try:
-            with self.engine.connect() as conn:
+            with self._orm_engine().connect() as conn:
                 conn = conn.execution_options(netlog_write=write)
                 session = Session(bind=conn, expire_on_commit=False)
                 try:
@@ -326,8 +368,6 @@ class Journal:
                     if write:
                         self.committed += 1
                 except BaseException:
-                    # A failed COMMIT can leave SQLite's transaction open; roll it
-                    # back now so nothing reported as failed is saved later.
                     try:
                         conn.rollback()
                     except Exception:
@@ -335,37 +375,49 @@ class Journal:
                     raise
                 finally:
                     session.close()
-        except OperationalError as e:
-            raise _translate(e, where) from None
+        except Exception as e:
+            if _storage_failure(e):
+                raise _translate(e, self.path) from None
+            raise
         if write and self.path:
             _tighten(self.path)
 
-    def migrate(self, steps: list[Migration] | None = None) -> None:
-        from sqlalchemy.exc import OperationalError
+    def _orm_engine(self) -> Engine:
+        if self._engine is None:
+            from sqlalchemy import create_engine, event
+            from sqlalchemy.pool import NullPool, StaticPool
 
-        try:
-            with self.engine.connect() as conn:
-                conn = conn.execution_options(netlog_write=True)
-                conn.begin()
-                try:
-                    migrate(conn, steps)
-                    conn.commit()
-                except BaseException:
-                    conn.rollback()
-                    raise
-        except OperationalError as e:
-            raise _translate(e, self.path) from None
+            if self.path is None:  # the in-memory journal exists on one connection only
+                memory = self.conn
+                self._engine = create_engine("sqlite://", creator=lambda: memory, poolclass=StaticPool)
+            else:
+                path = self.path
+                self._engine = create_engine("sqlite://", creator=lambda: _plain(connect(path)), poolclass=NullPool)
+
+            @event.listens_for(self._engine, "begin")
+            def _begin(conn: Connection) -> None:
+                conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("netlog_write") else "BEGIN")
+
+        return self._engine
+
+    def migrate(self, steps: list[Migration] | None = None) -> None:
+        with self.transaction(write=True) as conn:
+            migrate(conn, steps)
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
     def forget(self) -> None:
         """After deleting someone: move every page out of the WAL and empty it, so
         the deleted text (already zeroed by secure_delete) lingers in no old frame."""
         if self.path is None:
             return
-        with self.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def discard_if_new(self) -> None:
         """The first write failed: leave no empty journal (or directory) behind."""
@@ -411,16 +463,14 @@ def open_journal(path: Path, *, create: bool) -> Journal:
     return journal
 
 
-def schema_version(session: Session) -> int:
-    """The schema version of the journal a session is on."""
-    return int(session.connection().exec_driver_sql("PRAGMA user_version").scalar() or 0)
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The schema version of the journal a connection is on."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0] or 0)
 
 
-def day_number(expr: Any) -> Any:
-    """A SQL expression for a DATE as a day count, so SQL can subtract dates.
+def day_number(sql: str) -> str:
+    """SQL for a DATE as a day count, so SQL can subtract dates.
 
     SQLite's julianday(); on PostgreSQL this would be a date difference.
     """
-    from sqlalchemy import func
-
-    return func.julianday(expr)
+    return f"julianday({sql})"

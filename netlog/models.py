@@ -15,10 +15,7 @@ from typing import Optional
 
 from sqlmodel import Field, SQLModel
 
-ENTRY_TYPES = ("give", "got", "ask", "note")
-FAVOR_KINDS = ("intro", "referral", "advice", "info", "help", "endorsement", "gift", "other")
-OUTCOMES = ("helped", "declined", "ignored")
-CONTACT_FIELDS = ("email", "phone", "company", "title", "url", "met", "note", "birthday")
+from netlog.validate import CONTACT_FIELDS, ENTRY_TYPES, FAVOR_KINDS, OUTCOMES  # noqa: F401  (re-exported)
 
 
 class Contact(SQLModel, table=True):

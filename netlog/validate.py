@@ -7,6 +7,12 @@ import unicodedata
 
 from netlog.errors import UsageError
 
+# The journal's vocabulary (models.py and the CHECK constraints in db.py agree).
+ENTRY_TYPES = ("give", "got", "ask", "note")
+FAVOR_KINDS = ("intro", "referral", "advice", "info", "help", "endorsement", "gift", "other")
+OUTCOMES = ("helped", "declined", "ignored")
+CONTACT_FIELDS = ("email", "phone", "company", "title", "url", "met", "note", "birthday")
+
 MAX_NAME = 200
 MAX_TEXT = 200_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -11,9 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from netlog.cli import app
+
+# CI must not fail on a case no one has seen before: by default the fuzz and stateful
+# tests replay the same examples every run. HYPOTHESIS_PROFILE=explore draws new ones
+# (with HYPOTHESIS_EXAMPLES=500 to dig deeper) when hunting for bugs.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", derandomize=False, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 TODAY = "2026-11-23"
 REPO = Path(__file__).resolve().parent.parent

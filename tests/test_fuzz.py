@@ -73,11 +73,15 @@ def test_any_text(cli, fresh, what, note):
     cli("add", "Priya Raman")
     r = cli("give", "#1", "--", what, code=None)
     ok(r)
-    if r.exit_code == 0:
+    if what == "-":  # reads stdin, which is empty here: refused, not stored as "-"
+        assert r.exit_code == 2
+    elif r.exit_code == 0:
         assert json.loads(cli("log", "--json").stdout)[0]["what"] == what.strip()
     r = cli("edit", "#1", "--note", note, code=None)
     ok(r)
-    if r.exit_code == 0 and note.strip():
+    if note == "-":
+        assert r.exit_code == 2
+    elif r.exit_code == 0 and note.strip():
         assert json.loads(cli("show", "#1", "--json").stdout)["note"] == note.strip()
 
 

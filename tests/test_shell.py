@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import db_state
+from conftest import db_state, digest
 
 from netlog import complete
 from netlog.cli import app
@@ -188,6 +188,15 @@ def test_dash_reads_stdin_for_what_and_note(cli):
     cli("give", "pri", "-", input="a kidney\n")
     data = json.loads(cli("show", "pri", "--json").stdout)
     assert data["note"] == "met at a private dinner" and data["timeline"][0]["what"] == "a kidney"
+
+
+def test_dash_with_empty_stdin_is_refused_and_keeps_the_note(cli, env):
+    cli("add", "Priya Raman", "--note", "met at a private dinner")
+    before = digest(env.db)
+    r = cli("edit", "pri", "--note", "-", input="", code=2)
+    assert r.stderr == "netlog: --note: '-' read nothing from stdin; pipe the text in, or pass it as an argument\n"
+    cli("give", "pri", "-", input="\n\n", code=2)
+    assert digest(env.db) == before
 
 
 # -- snooze ------------------------------------------------------------------

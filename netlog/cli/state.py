@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from netlog.errors import UsageError
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from sqlmodel import Session
 
     from netlog.db import Journal
@@ -74,17 +76,31 @@ def open_journal(create: bool) -> Journal:
 
 
 @contextmanager
-def writing() -> Iterator[Session]:
+def writing() -> Iterator[sqlite3.Connection]:
     """One write transaction (BEGIN IMMEDIATE) on the journal, created if need be.
 
     Confirmations said inside it are printed only once it has committed, so
     nothing is reported as saved that was not.
     """
+    with _writing(lambda journal: journal.transaction(write=True)) as conn:
+        yield conn
+
+
+@contextmanager
+def writing_session() -> Iterator[Session]:
+    """writing(), as a SQLModel Session: for the heavy commands only (it costs
+    the import of SQLAlchemy, several times a whole everyday command)."""
+    with _writing(lambda journal: journal.session(write=True)) as session:
+        yield session
+
+
+@contextmanager
+def _writing(begin):  # type: ignore[no-untyped-def]
     state.pending = []
     journal = open_journal(create=True)
     try:
-        with journal.session(write=True) as session:
-            yield session
+        with begin(journal) as handle:
+            yield handle
         held = state.pending
     except BaseException:
         journal.discard_if_new()
@@ -96,8 +112,15 @@ def writing() -> Iterator[Session]:
 
 
 @contextmanager
-def reading() -> Iterator[Session]:
+def reading() -> Iterator[sqlite3.Connection]:
     """A read transaction; a journal that does not exist yet reads as empty."""
+    with open_journal(create=False).transaction(write=False) as conn:
+        yield conn
+
+
+@contextmanager
+def reading_session() -> Iterator[Session]:
+    """reading(), as a SQLModel Session (heavy commands only)."""
     with open_journal(create=False).session(write=False) as session:
         yield session
 
@@ -123,8 +146,11 @@ def read_text(value: str | None, what: str, edit: bool = False) -> str | None:
         return value
     if sys.stdin is None or sys.stdin.closed:
         raise UsageError(f"{what}: '-' reads from stdin, but there is no stdin; pipe the text in")
-    data = sys.stdin.read()
-    return data.rstrip("\n")
+    data = sys.stdin.read().rstrip("\n")
+    if not data.strip():
+        # An empty pipe is far likelier a mistake than a wish to blank the text.
+        raise UsageError(f"{what}: '-' read nothing from stdin; pipe the text in, or pass it as an argument")
+    return data
 
 
 def confirm(question: str, yes: bool, what: str) -> None:
