@@ -15,6 +15,7 @@ def main() -> None:
 
             complete()
         _utf8_without_locale()
+        _plain_help_when_piped()
         from netlog.cli import app
         from typer.main import get_command
 
@@ -34,6 +35,20 @@ def main() -> None:
     # Everything is flushed and the journal closed: skip the interpreter's
     # slow teardown of SQLAlchemy's modules.
     os._exit(code)
+
+
+def _plain_help_when_piped() -> None:
+    """Help and usage text go through Rich only on a terminal: piped or under
+    cron, plain text is what a reader wants, and it skips ~60 ms of Rich imports."""
+    if "TYPER_USE_RICH" not in os.environ and not _isatty(sys.stdout):
+        os.environ["TYPER_USE_RICH"] = "0"  # read once, when typer is imported
+
+
+def _isatty(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError):
+        return False
 
 
 def _utf8_without_locale() -> None:

@@ -299,6 +299,10 @@ def _storage_failure(e: BaseException) -> bool:
     return isinstance(e, sqlite3.OperationalError) or isinstance(getattr(e, "orig", None), sqlite3.OperationalError)
 
 
+def _commit(conn: sqlite3.Connection) -> None:
+    conn.execute("COMMIT")
+
+
 class Journal:
     """An open journal: one connection to one file (or to an empty journal in memory)."""
 
@@ -331,7 +335,7 @@ class Journal:
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
                 yield conn
-                conn.execute("COMMIT")
+                _commit(conn)
             except BaseException:
                 # A failed COMMIT can leave SQLite's transaction open; roll it
                 # back now so nothing reported as failed is saved later.

@@ -3,32 +3,25 @@
 Commands are thin: they parse options, call one function here inside one
 transaction, and render what comes back. Every check on input that the
 database cannot express happens here, before anything is written.
+
+It speaks plain SQL through the standard library's sqlite3 connection that
+``db.Journal.transaction`` opens: SQLAlchemy and SQLModel cost more to import
+than a whole ``netlog give`` may take. ``models.py`` still describes the same
+tables as SQLModel classes, and a test keeps the two in step.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
-from dataclasses import dataclass
+import sqlite3
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import delete, func, or_, update
-from sqlmodel import Session, col, select
-
 from netlog import validate
 from netlog.errors import NetlogError, UsageError
-from netlog.models import (
-    CONTACT_FIELDS,
-    FAVOR_KINDS,
-    OUTCOMES,
-    Contact,
-    ContactTag,
-    Entry,
-    Setting,
-    Tag,
-    UndoStep,
-)
+from netlog.validate import CONTACT_FIELDS, FAVOR_KINDS, OUTCOMES
 
 DEFAULT_EVERY_DAYS = 90
 DEFAULT_FOLLOW_UP_DAYS = 7
@@ -39,6 +32,100 @@ def now_stamp() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
+def _day(value: Any) -> date | None:
+    return date.fromisoformat(str(value)[:10]) if value else None
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+@dataclass
+class Contact:
+    """A row of the contact table."""
+
+    id: int
+    name: str
+    name_key: str
+    email: str | None
+    phone: str | None
+    company: str | None
+    title: str | None
+    url: str | None
+    met: str | None
+    note: str | None
+    birthday: str | None
+    every_days: int | None
+    added_on: date
+    archived: bool
+    snoozed_until: date | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Contact:
+        data = dict(row)
+        data["added_on"] = _day(data["added_on"])
+        data["snoozed_until"] = _day(data["snoozed_until"])
+        data["archived"] = bool(data["archived"])
+        return cls(**data)
+
+
+@dataclass
+class Entry:
+    """A row of the entry table: a give, got, ask or note."""
+
+    id: int
+    contact_id: int
+    type: str
+    kind: str | None
+    what: str
+    day: date
+    other_id: int | None
+    outcome: str | None
+    resolved_on: date | None
+    follow_up: date | None
+    followed_up_on: date | None
+    followups: int
+    created_at: str
+
+    DATES = ("day", "resolved_on", "follow_up", "followed_up_on")
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Entry:
+        data = dict(row)
+        for k in cls.DATES:
+            data[k] = _day(data[k])
+        return cls(**data)
+
+    def as_row(self) -> dict[str, Any]:
+        """Every column, dates as ISO text (what undo keeps)."""
+        return {f.name: _iso(getattr(self, f.name)) for f in fields(self)}
+
+
+_CONTACT_COLS = ", ".join(f.name for f in fields(Contact))
+_ENTRY_COLS = ", ".join(f.name for f in fields(Entry))
+
+
+def _one(conn: sqlite3.Connection, sql: str, params: Any = ()) -> Any:
+    row = conn.execute(sql, params).fetchone()
+    return row[0] if row is not None else None
+
+
+def get_contact(conn: sqlite3.Connection, contact_id: int) -> Contact | None:
+    row = conn.execute(f"SELECT {_CONTACT_COLS} FROM contact WHERE id = ?", (contact_id,)).fetchone()
+    return Contact.from_row(row) if row else None
+
+
+def _contact_by_key(conn: sqlite3.Connection, key: str) -> Contact | None:
+    row = conn.execute(f"SELECT {_CONTACT_COLS} FROM contact WHERE name_key = ?", (key,)).fetchone()
+    return Contact.from_row(row) if row else None
+
+
+def _update(conn: sqlite3.Connection, table: str, row_id: int, values: dict[str, Any]) -> None:
+    if values:
+        sets = ", ".join(f"{k} = ?" for k in values)
+        conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*(_iso(v) for v in values.values()), row_id])
+
+
 # --------------------------------------------------------------------------
 # Finding contacts: exact, then unique prefix, then unique substring
 
@@ -47,33 +134,30 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def find_contact(session: Session, typed: str, what: str = "NAME") -> Contact:
+def find_contact(conn: sqlite3.Connection, typed: str, what: str = "NAME") -> Contact:
     """The one contact that ``typed`` names, or a UsageError that helps."""
     typed = validate.text(typed, what, max_len=validate.MAX_NAME) or ""
     if typed.startswith("#") and typed[1:].isdigit():
-        found = session.get(Contact, int(typed[1:]))
+        found = get_contact(conn, int(typed[1:]))
         if found is None:
             raise UsageError(f"{what}: there is no contact {typed}; 'netlog contacts' lists them")
         return found
     key = validate.name_key(typed)
-    exact = session.exec(select(Contact).where(Contact.name_key == key)).first()
+    exact = _contact_by_key(conn, key)
     if exact:
         return exact
     esc = _like_escape(key)
-    prefix = or_(
-        col(Contact.name_key).like(f"{esc}%", escape="\\"),
-        col(Contact.name_key).like(f"% {esc}%", escape="\\"),
-        col(Contact.name_key).like(f"%-{esc}%", escape="\\"),
-    )
-    for condition in (prefix, col(Contact.name_key).like(f"%{esc}%", escape="\\")):
-        found = session.exec(select(Contact).where(condition).order_by(Contact.name_key).limit(9)).all()
-        if len(found) == 1:
-            return found[0]
-        if found:
-            names = ", ".join(f"{c.name} (#{c.id})" for c in found[:8])
-            more = ", ..." if len(found) > 8 else ""
+    prefix = ("name_key LIKE ? ESCAPE '\\' OR name_key LIKE ? ESCAPE '\\' OR name_key LIKE ? ESCAPE '\\'", (f"{esc}%", f"% {esc}%", f"%-{esc}%"))
+    anywhere = ("name_key LIKE ? ESCAPE '\\'", (f"%{esc}%",))
+    for condition, params in (prefix, anywhere):
+        rows = conn.execute(f"SELECT {_CONTACT_COLS} FROM contact WHERE {condition} ORDER BY name_key LIMIT 9", params).fetchall()
+        if len(rows) == 1:
+            return Contact.from_row(rows[0])
+        if rows:
+            names = ", ".join(f"{r['name']} (#{r['id']})" for r in rows[:8])
+            more = ", ..." if len(rows) > 8 else ""
             raise UsageError(f"{what}: {typed!r} matches several contacts: {names}{more}; type more of the name or use #id")
-    names = session.exec(select(Contact.name)).all()
+    names = [r[0] for r in conn.execute("SELECT name FROM contact")]
     close = difflib.get_close_matches(typed, names, n=3, cutoff=0.6)
     if not close:
         lowered = {n.casefold(): n for n in names}
@@ -82,15 +166,14 @@ def find_contact(session: Session, typed: str, what: str = "NAME") -> Contact:
     raise UsageError(f"{what}: no contact matches {typed!r}; {hint} (use --new to create it)")
 
 
-def find_or_create(session: Session, typed: str, new: bool, today: date, created: list[Contact]) -> Contact:
+def find_or_create(conn: sqlite3.Connection, typed: str, new: bool, today: date, created: list[Contact]) -> Contact:
     """For give/got/ask/note: --new creates an unknown name instead of failing."""
     if not new:
-        return find_contact(session, typed)
-    key = validate.name_key(validate.name(typed))
-    existing = session.exec(select(Contact).where(Contact.name_key == key)).first()
+        return find_contact(conn, typed)
+    existing = _contact_by_key(conn, validate.name_key(validate.name(typed)))
     if existing:
         return existing
-    contact = add_contact(session, typed, today=today)
+    contact = add_contact(conn, typed, today=today)
     created.append(contact)
     return contact
 
@@ -99,42 +182,38 @@ def find_or_create(session: Session, typed: str, new: bool, today: date, created
 # Contacts
 
 
-def _tag(session: Session, typed: str) -> Tag:
+def _tag_id(conn: sqlite3.Connection, typed: str) -> int:
     name = validate.name(typed, "--tag")
     key = validate.name_key(name)
-    tag = session.exec(select(Tag).where(Tag.name_key == key)).first()
-    if tag is None:
-        tag = Tag(name=name, name_key=key)
-        session.add(tag)
-        session.flush()
-    return tag
+    found = _one(conn, "SELECT id FROM tag WHERE name_key = ?", (key,))
+    if found is not None:
+        return int(found)
+    return int(conn.execute("INSERT INTO tag (name, name_key) VALUES (?, ?)", (name, key)).lastrowid or 0)
 
 
-def contact_tags(session: Session, contact_id: int) -> list[str]:
-    rows = session.exec(
-        select(Tag.name).join(ContactTag, col(ContactTag.tag_id) == Tag.id).where(ContactTag.contact_id == contact_id).order_by(Tag.name_key)
-    ).all()
-    return list(rows)
+def contact_tags(conn: sqlite3.Connection, contact_id: int) -> list[str]:
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT tag.name FROM contact_tag JOIN tag ON tag.id = contact_tag.tag_id WHERE contact_tag.contact_id = ? ORDER BY tag.name_key",
+            (contact_id,),
+        )
+    ]
 
 
-def set_tags(session: Session, contact: Contact, add: list[str], remove: list[str]) -> None:
-    assert contact.id is not None
+def set_tags(conn: sqlite3.Connection, contact: Contact, add: list[str], remove: list[str]) -> None:
     for typed in remove:
-        key = validate.name_key(typed)
-        tag = session.exec(select(Tag).where(Tag.name_key == key)).first()
-        if tag is None:
+        tag_id = _one(conn, "SELECT id FROM tag WHERE name_key = ?", (validate.name_key(typed),))
+        if tag_id is None:
             raise UsageError(f"--untag: there is no tag {typed!r}; 'netlog tags' lists them")
-        session.exec(delete(ContactTag).where(col(ContactTag.contact_id) == contact.id, col(ContactTag.tag_id) == tag.id))  # type: ignore[call-overload]
+        conn.execute("DELETE FROM contact_tag WHERE contact_id = ? AND tag_id = ?", (contact.id, tag_id))
     for typed in add:
-        tag = _tag(session, typed)
-        if session.get(ContactTag, (contact.id, tag.id)) is None:
-            session.add(ContactTag(contact_id=contact.id, tag_id=tag.id))
-    session.flush()
+        conn.execute("INSERT OR IGNORE INTO contact_tag (contact_id, tag_id) VALUES (?, ?)", (contact.id, _tag_id(conn, typed)))
 
 
-def _clean_fields(fields: dict[str, str | None]) -> dict[str, str | None]:
+def _clean_fields(values: dict[str, str | None]) -> dict[str, str | None]:
     cleaned: dict[str, str | None] = {}
-    for key, value in fields.items():
+    for key, value in values.items():
         if value is None:
             continue
         if key not in CONTACT_FIELDS:
@@ -145,7 +224,7 @@ def _clean_fields(fields: dict[str, str | None]) -> dict[str, str | None]:
 
 
 def add_contact(
-    session: Session,
+    conn: sqlite3.Connection,
     typed_name: str,
     *,
     today: date,
@@ -155,18 +234,22 @@ def add_contact(
 ) -> Contact:
     name = validate.name(typed_name)
     key = validate.name_key(name)
-    existing = session.exec(select(Contact).where(Contact.name_key == key)).first()
+    existing = _contact_by_key(conn, key)
     if existing:
         raise NetlogError(f"{existing.name!r} is already in the journal (#{existing.id}); use 'netlog edit' to change it")
-    contact = Contact(name=name, name_key=key, added_on=today, every_days=every_days, **_clean_fields(fields or {}))
-    session.add(contact)
-    session.flush()
-    set_tags(session, contact, tags or [], [])
+    values: dict[str, Any] = {"name": name, "name_key": key, "added_on": today.isoformat(), "every_days": every_days, "archived": 0}
+    values.update(_clean_fields(fields or {}))
+    cols = ", ".join(values)
+    marks = ", ".join("?" for _ in values)
+    new_id = int(conn.execute(f"INSERT INTO contact ({cols}) VALUES ({marks})", list(values.values())).lastrowid or 0)
+    contact = get_contact(conn, new_id)
+    assert contact is not None
+    set_tags(conn, contact, tags or [], [])
     return contact
 
 
 def edit_contact(
-    session: Session,
+    conn: sqlite3.Connection,
     contact: Contact,
     *,
     new_name: str | None = None,
@@ -177,96 +260,107 @@ def edit_contact(
     clear_every: bool = False,
 ) -> list[str]:
     """Change a contact; returns the names of what changed."""
-    changed: list[str] = []
+    changes: dict[str, Any] = {}
     if new_name is not None:
         name = validate.name(new_name, "--name")
         key = validate.name_key(name)
-        other = session.exec(select(Contact).where(Contact.name_key == key, Contact.id != contact.id)).first()
+        other = conn.execute("SELECT id, name FROM contact WHERE name_key = ? AND id != ?", (key, contact.id)).fetchone()
         if other:
-            raise NetlogError(f"{other.name!r} is already in the journal (#{other.id}); 'netlog merge' joins two contacts")
+            raise NetlogError(f"{other['name']!r} is already in the journal (#{other['id']}); 'netlog merge' joins two contacts")
         if name != contact.name:
-            contact.name, contact.name_key = name, key
-            changed.append("name")
+            changes["name"], changes["name_key"] = name, key
     for key, value in _clean_fields(fields or {}).items():
         if getattr(contact, key) != value:
-            setattr(contact, key, value)
-            changed.append(key)
+            changes[key] = value
     if clear_every and contact.every_days is not None:
-        contact.every_days = None
-        changed.append("every")
+        changes["every_days"] = None
     elif every_days is not None and every_days != contact.every_days:
-        contact.every_days = every_days
-        changed.append("every")
+        changes["every_days"] = every_days
+    _update(conn, "contact", contact.id, changes)
+    for key, value in changes.items():
+        setattr(contact, key, value)
+    changed = [{"name_key": "", "every_days": "every"}.get(k, k) for k in changes]
+    changed = [c for c in changed if c]
     if add_tags or remove_tags:
-        before = contact_tags(session, contact.id or 0)
-        set_tags(session, contact, add_tags or [], remove_tags or [])
-        if contact_tags(session, contact.id or 0) != before:
+        before = contact_tags(conn, contact.id)
+        set_tags(conn, contact, add_tags or [], remove_tags or [])
+        if contact_tags(conn, contact.id) != before:
             changed.append("tags")
-    session.add(contact)
-    session.flush()
     return changed
 
 
-def set_archived(session: Session, contact: Contact, archived: bool) -> bool:
+def set_archived(conn: sqlite3.Connection, contact: Contact, archived: bool) -> bool:
     if contact.archived == archived:
         return False
+    _update(conn, "contact", contact.id, {"archived": int(archived)})
     contact.archived = archived
-    session.add(contact)
-    session.flush()
     return True
 
 
-def set_snooze(session: Session, contact: Contact, until: date | None) -> None:
+def set_snooze(conn: sqlite3.Connection, contact: Contact, until: date | None) -> None:
     """Hide from hungry, the dashboard and remind while today < until; None ends it."""
+    _update(conn, "contact", contact.id, {"snoozed_until": until})
     contact.snoozed_until = until
-    session.add(contact)
-    session.flush()
 
 
-def remove_contact(session: Session, contact: Contact) -> int:
+def remove_contact(conn: sqlite3.Connection, contact: Contact) -> int:
     """Delete a contact and its entries; returns how many entries went with it."""
-    count = session.exec(select(func.count()).select_from(Entry).where(Entry.contact_id == contact.id)).one()
-    session.exec(delete(Entry).where(col(Entry.contact_id) == contact.id))  # type: ignore[call-overload]
-    session.exec(delete(ContactTag).where(col(ContactTag.contact_id) == contact.id))  # type: ignore[call-overload]
-    session.delete(contact)
+    count = int(_one(conn, "SELECT count(*) FROM entry WHERE contact_id = ?", (contact.id,)))
+    conn.execute("DELETE FROM entry WHERE contact_id = ?", (contact.id,))
+    conn.execute("DELETE FROM contact_tag WHERE contact_id = ?", (contact.id,))
+    conn.execute("DELETE FROM contact WHERE id = ?", (contact.id,))
     # Undo steps may quote the contact's entries: a deleted person leaves no text behind.
-    session.exec(delete(UndoStep))  # type: ignore[call-overload]
-    session.flush()
-    return int(count)
+    conn.execute("DELETE FROM undo_step")
+    return count
 
 
-def list_contacts(session: Session, tag: str | None = None, search: str | None = None, archived: bool = False) -> list[dict[str, Any]]:
-    stmt = select(Contact).where(Contact.archived == archived).order_by(Contact.name_key)
+_SEARCHED = ("email", "company", "title", "met", "note", "url", "phone")
+
+
+def list_contacts(conn: sqlite3.Connection, tag: str | None = None, search: str | None = None, archived: bool = False) -> list[dict[str, Any]]:
+    """Contacts as plain rows, tags joined in SQL: no object per row."""
+    where = ["c.archived = ?"]
+    params: list[Any] = [int(archived)]
     if tag:
-        key = validate.name_key(tag)
-        stmt = stmt.join(ContactTag, col(ContactTag.contact_id) == Contact.id).join(Tag, col(Tag.id) == ContactTag.tag_id).where(Tag.name_key == key)
+        where.append("c.id IN (SELECT ct.contact_id FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id WHERE t.name_key = ?)")
+        params.append(validate.name_key(tag))
     if search:
-        esc = f"%{_like_escape(validate.name_key(search))}%"
-        lowered = f"%{_like_escape(search.strip().lower())}%"
-        stmt = stmt.where(
-            or_(
-                col(Contact.name_key).like(esc, escape="\\"),
-                *(func.lower(getattr(Contact, f)).like(lowered, escape="\\") for f in ("email", "company", "title", "met", "note", "url", "phone")),
-            )
+        where.append(
+            "(c.name_key LIKE ? ESCAPE '\\' OR " + " OR ".join(f"lower(c.{f}) LIKE ? ESCAPE '\\'" for f in _SEARCHED) + ")"
         )
-    contacts = session.exec(stmt).all()
-    tags = _tags_for(session, [c.id for c in contacts if c.id is not None])
-    return [contact_row(c, tags.get(c.id or 0, [])) for c in contacts]
+        params.append(f"%{_like_escape(validate.name_key(search))}%")
+        params += [f"%{_like_escape(search.strip().lower())}%"] * len(_SEARCHED)
+    tags = _tags_by_contact(conn)
+    rows = conn.execute(f"SELECT {_CONTACT_COLS} FROM contact c WHERE {' AND '.join(where)} ORDER BY c.name_key", params)
+    return [_card(r, tags.get(r["id"], [])) for r in rows]
 
 
-def _tags_for(session: Session, ids: list[int]) -> dict[int, list[str]]:
-    """Tag names for many contacts in one query."""
+def _tags_by_contact(conn: sqlite3.Connection) -> dict[int, list[str]]:
+    """Every contact's tag names, in one pass over the (small) link table."""
     out: dict[int, list[str]] = {}
-    if not ids:
-        return out
-    stmt = select(ContactTag.contact_id, Tag.name).join(Tag, col(Tag.id) == ContactTag.tag_id).order_by(Tag.name_key)
-    if len(ids) < 500:
-        stmt = stmt.where(col(ContactTag.contact_id).in_(ids))
-    wanted = set(ids)
-    for cid, name in session.exec(stmt).all():
-        if cid in wanted:
-            out.setdefault(cid, []).append(name)
+    for cid, name in conn.execute("SELECT ct.contact_id, t.name FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id ORDER BY t.name_key"):
+        out.setdefault(cid, []).append(name)
     return out
+
+
+def _card(r: sqlite3.Row, tags: list[str]) -> dict[str, Any]:
+    return {
+        "id": r["id"],
+        "name": r["name"],
+        "email": r["email"],
+        "phone": r["phone"],
+        "company": r["company"],
+        "title": r["title"],
+        "url": r["url"],
+        "met": r["met"],
+        "note": r["note"],
+        "birthday": r["birthday"],
+        "tags": tags,
+        "every_days": r["every_days"],
+        "added_on": str(r["added_on"])[:10],
+        "archived": bool(r["archived"]),
+        "snoozed_until": str(r["snoozed_until"])[:10] if r["snoozed_until"] else None,
+    }
 
 
 def contact_row(c: Contact, tags: list[str]) -> dict[str, Any]:
@@ -293,41 +387,39 @@ def contact_row(c: Contact, tags: list[str]) -> dict[str, Any]:
 # Settings and cadence
 
 
-def get_setting(session: Session, key: str, default: str) -> str:
-    row = session.get(Setting, key)
-    return row.value if row else default
+def get_setting(conn: sqlite3.Connection, key: str, default: str) -> str:
+    value = _one(conn, "SELECT value FROM setting WHERE key = ?", (key,))
+    return default if value is None else str(value)
 
 
-def set_setting(session: Session, key: str, value: str) -> None:
-    row = session.get(Setting, key) or Setting(key=key, value=value)
-    row.value = value
-    session.add(row)
-    session.flush()
+def set_setting(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
 
 
-def default_every(session: Session) -> int:
-    return int(get_setting(session, "default_every_days", str(DEFAULT_EVERY_DAYS)))
+def default_every(conn: sqlite3.Connection) -> int:
+    return int(get_setting(conn, "default_every_days", str(DEFAULT_EVERY_DAYS)))
 
 
-def cadence(session: Session, contact: Contact) -> tuple[int, str]:
+def cadence(conn: sqlite3.Connection, contact: Contact) -> tuple[int, str]:
     """(days, where it comes from): the contact's own, else its tag's, else the journal's."""
     if contact.every_days:
         return contact.every_days, "contact"
-    row = session.exec(
-        select(func.min(Tag.every_days), func.min(Tag.name))
-        .join(ContactTag, col(ContactTag.tag_id) == Tag.id)
-        .where(ContactTag.contact_id == contact.id, col(Tag.every_days).is_not(None))
-    ).first()
-    if row and row[0]:
-        return int(row[0]), "tag"
-    return default_every(session), "default"
+    every = _one(
+        conn,
+        "SELECT min(t.every_days) FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id = ? AND t.every_days IS NOT NULL",
+        (contact.id,),
+    )
+    if every:
+        return int(every), "tag"
+    return default_every(conn), "default"
 
 
-def last_given(session: Session, contact_id: int) -> date | None:
-    """The last day you gave to this contact, introductions to others included."""
-    own = session.exec(select(func.max(Entry.day)).where(Entry.contact_id == contact_id, Entry.type == "give")).one()
-    intro = session.exec(select(func.max(Entry.day)).where(Entry.other_id == contact_id, Entry.type == "give")).one()
-    days = [d for d in (own, intro) if d]
+def last_given(conn: sqlite3.Connection, contact_id: int) -> date | None:
+    """The last day you gave to this contact, introductions to others included.
+    Two index seeks: entry(contact_id, type, day) and entry(other_id, day)."""
+    own = _one(conn, "SELECT max(day) FROM entry WHERE contact_id = ? AND type = 'give'", (contact_id,))
+    intro = _one(conn, "SELECT max(day) FROM entry WHERE other_id = ?", (contact_id,))
+    days = [d for d in (_day(own), _day(intro)) if d]
     return max(days) if days else None
 
 
@@ -346,20 +438,20 @@ class Written:
     hint: str | None = None  # the kind word on stderr after an ask
 
 
-def _record_undo(session: Session, summary: str, ops: list[dict[str, Any]]) -> None:
-    session.add(UndoStep(at=now_stamp(), summary=summary, ops=json.dumps(ops, default=str)))
-    session.flush()
-    oldest_kept = session.exec(select(UndoStep.id).order_by(col(UndoStep.id).desc()).offset(UNDO_KEEP - 1).limit(1)).first()
+def _record_undo(conn: sqlite3.Connection, summary: str, ops: list[dict[str, Any]]) -> None:
+    conn.execute("INSERT INTO undo_step (at, summary, ops) VALUES (?, ?, ?)", (now_stamp(), summary, json.dumps(ops, default=str)))
+    oldest_kept = _one(conn, "SELECT id FROM undo_step ORDER BY id DESC LIMIT 1 OFFSET ?", (UNDO_KEEP - 1,))
     if oldest_kept:
-        session.exec(delete(UndoStep).where(col(UndoStep.id) < oldest_kept))  # type: ignore[call-overload]
+        conn.execute("DELETE FROM undo_step WHERE id < ?", (oldest_kept,))
 
 
-def _entry_row(e: Entry) -> dict[str, Any]:
-    return e.model_dump(mode="json")
+def get_entry_by_id(conn: sqlite3.Connection, entry_id: int) -> Entry | None:
+    row = conn.execute(f"SELECT {_ENTRY_COLS} FROM entry WHERE id = ?", (entry_id,)).fetchone()
+    return Entry.from_row(row) if row else None
 
 
 def add_entry(
-    session: Session,
+    conn: sqlite3.Connection,
     *,
     type: str,
     name: str,
@@ -375,10 +467,10 @@ def add_entry(
     if kind is not None:
         kind = validate.choice(kind, FAVOR_KINDS, "--kind")
     created: list[Contact] = []
-    contact = find_or_create(session, name, new, today, created)
+    contact = find_or_create(conn, name, new, today, created)
     other = None
     if intro is not None:
-        other = find_or_create(session, intro, new, today, created)
+        other = find_or_create(conn, intro, new, today, created)
         if other.id == contact.id:
             raise UsageError("--intro: an introduction needs two different people")
         kind = kind or "intro"
@@ -386,30 +478,22 @@ def add_entry(
         raise UsageError(f"--follow-up: {follow_up.isoformat()} is before the ask itself ({day.isoformat()}); give a later date")
     if type == "ask" and follow_up is None:
         follow_up = day + timedelta(days=DEFAULT_FOLLOW_UP_DAYS)
-    entry = Entry(
-        contact_id=contact.id or 0,
-        type=type,
-        kind=kind,
-        what=what_clean or "",
-        day=day,
-        other_id=other.id if other else None,
-        follow_up=follow_up,
-        created_at=now_stamp(),
-    )
-    session.add(entry)
-    session.flush()
+    new_id = conn.execute(
+        "INSERT INTO entry (contact_id, type, kind, what, day, other_id, follow_up, followups, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
+        (contact.id, type, kind, what_clean or "", day.isoformat(), other.id if other else None, _iso(follow_up), now_stamp()),
+    ).lastrowid
+    entry = get_entry_by_id(conn, int(new_id or 0))
+    assert entry is not None
     ops: list[dict[str, Any]] = [{"op": "delete_entry", "id": entry.id}]
     ops += [{"op": "delete_contact", "id": c.id} for c in created]
-    _record_undo(session, f"{describe(entry, contact, other)}", ops)
-    hint = None
-    if type == "ask":
-        hint = _give_first_hint(session, contact, today)
+    _record_undo(conn, describe(entry, contact, other), ops)
+    hint = _give_first_hint(conn, contact, today) if type == "ask" else None
     return Written(entry, contact, other, created, hint)
 
 
-def _give_first_hint(session: Session, contact: Contact, today: date) -> str | None:
-    last = last_given(session, contact.id or 0)
-    every, _ = cadence(session, contact)
+def _give_first_hint(conn: sqlite3.Connection, contact: Contact, today: date) -> str | None:
+    last = last_given(conn, contact.id)
+    every, _ = cadence(conn, contact)
     if last is None:
         return f"You have never given to {contact.name}. Do it first: what could you offer? ('netlog give {quote_name(contact.name)} ...')"
     if (today - last).days > every:
@@ -442,28 +526,31 @@ def short(text: str, width: int = 60) -> str:
     return one_line if len(one_line) <= width else one_line[: width - 1] + "…"
 
 
-def get_entry(session: Session, typed_id: str, what: str = "ID") -> Entry:
+def get_entry(conn: sqlite3.Connection, typed_id: str, what: str = "ID") -> Entry:
     raw = typed_id.strip().lstrip("#")
     if not raw.isdigit():
         raise UsageError(f"{what}: {typed_id!r} is not an entry id; 'netlog log' shows ids")
-    entry = session.get(Entry, int(raw))
+    entry = get_entry_by_id(conn, int(raw))
     if entry is None:
         raise UsageError(f"{what}: there is no entry #{raw}; 'netlog log' shows ids")
     return entry
 
 
-def find_ask(session: Session, typed: str, what: str = "ASK") -> Entry:
+def find_ask(conn: sqlite3.Connection, typed: str, what: str = "ASK") -> Entry:
     """An ask by id, or by a NAME with exactly one open ask."""
     raw = typed.strip().lstrip("#")
     if raw.isdigit():
-        entry = get_entry(session, typed, what)
+        entry = get_entry(conn, typed, what)
         if entry.type != "ask":
             raise UsageError(f"{what}: #{entry.id} is a {entry.type}, not an ask; 'netlog asks' lists open asks")
         return entry
-    contact = find_contact(session, typed, what)
-    open_asks = session.exec(
-        select(Entry).where(Entry.contact_id == contact.id, Entry.type == "ask", col(Entry.outcome).is_(None)).order_by(col(Entry.day))
-    ).all()
+    contact = find_contact(conn, typed, what)
+    open_asks = [
+        Entry.from_row(r)
+        for r in conn.execute(
+            f"SELECT {_ENTRY_COLS} FROM entry WHERE contact_id = ? AND type = 'ask' AND outcome IS NULL ORDER BY day, id", (contact.id,)
+        )
+    ]
     if len(open_asks) == 1:
         return open_asks[0]
     if not open_asks:
@@ -472,144 +559,131 @@ def find_ask(session: Session, typed: str, what: str = "ASK") -> Entry:
     raise UsageError(f"{what}: {contact.name} has {len(open_asks)} open asks ({ids}); give the ask's id")
 
 
-def _snapshot(entry: Entry, fields: tuple[str, ...]) -> dict[str, Any]:
-    return {f: (getattr(entry, f).isoformat() if isinstance(getattr(entry, f), date) else getattr(entry, f)) for f in fields}
+def _change_entry(conn: sqlite3.Connection, entry: Entry, values: dict[str, Any], summary: str) -> None:
+    """Update an entry and record how to put it back."""
+    before = {k: _iso(getattr(entry, k)) for k in values}
+    _update(conn, "entry", entry.id, values)
+    for k, v in values.items():
+        setattr(entry, k, v)
+    _record_undo(conn, summary, [{"op": "restore_entry", "id": entry.id, "values": before}])
 
 
-def resolve_ask(session: Session, entry: Entry, outcome: str, day: date) -> Entry:
+def resolve_ask(conn: sqlite3.Connection, entry: Entry, outcome: str, day: date) -> Entry:
     outcome = validate.choice(outcome, OUTCOMES, "OUTCOME")
     if day < entry.day:
         raise UsageError(f"--on: {day.isoformat()} is before the ask itself ({entry.day.isoformat()}); give a later date")
-    before = _snapshot(entry, ("outcome", "resolved_on"))
-    entry.outcome, entry.resolved_on = outcome, day
-    session.add(entry)
-    session.flush()
-    _record_undo(session, f"resolved ask #{entry.id} as {outcome}", [{"op": "restore_entry", "id": entry.id, "values": before}])
+    _change_entry(conn, entry, {"outcome": outcome, "resolved_on": day}, f"resolved ask #{entry.id} as {outcome}")
     return entry
 
 
-def follow_up_ask(session: Session, entry: Entry, day: date, next_date: date | None) -> Entry:
+def follow_up_ask(conn: sqlite3.Connection, entry: Entry, day: date, next_date: date | None) -> Entry:
     """You reached out again: count it and set when to look again."""
     if entry.outcome is not None:
         raise UsageError(f"ASK: #{entry.id} is already resolved ({entry.outcome}); nothing to follow up")
     if day < entry.day:
         raise UsageError(f"--on: {day.isoformat()} is before the ask itself ({entry.day.isoformat()}); give a later date")
-    before = _snapshot(entry, ("follow_up", "followed_up_on", "followups"))
     gap = max(((entry.follow_up or entry.day) - entry.day).days, 1) if entry.follow_up else DEFAULT_FOLLOW_UP_DAYS
-    entry.followed_up_on = day
-    entry.followups = (entry.followups or 0) + 1
-    entry.follow_up = next_date or day + timedelta(days=gap)
-    session.add(entry)
-    session.flush()
-    _record_undo(session, f"followed up ask #{entry.id}", [{"op": "restore_entry", "id": entry.id, "values": before}])
+    values = {"follow_up": next_date or day + timedelta(days=gap), "followed_up_on": day, "followups": (entry.followups or 0) + 1}
+    _change_entry(conn, entry, values, f"followed up ask #{entry.id}")
     return entry
 
 
 def amend_entry(
-    session: Session,
+    conn: sqlite3.Connection,
     entry: Entry,
     *,
     what: str | None = None,
     day: date | None = None,
     kind: str | None = None,
 ) -> list[str]:
-    before = _snapshot(entry, ("what", "day", "kind"))
-    changed = []
+    values: dict[str, Any] = {}
     if what is not None:
-        entry.what = validate.text(what, "--what") or ""
-        changed.append("what")
+        values["what"] = validate.text(what, "--what") or ""
     if day is not None:
-        entry.day = day
-        changed.append("day")
+        values["day"] = day
     if kind is not None:
         if entry.type not in ("give", "got"):
             raise UsageError(f"--kind: #{entry.id} is a {entry.type}; only gives and gots have a kind")
-        entry.kind = validate.choice(kind, FAVOR_KINDS, "--kind")
-        changed.append("kind")
-    if not changed:
+        values["kind"] = validate.choice(kind, FAVOR_KINDS, "--kind")
+    if not values:
         raise UsageError("amend: nothing to change; give --what, --on or --kind")
-    session.add(entry)
-    session.flush()
-    _record_undo(session, f"amended #{entry.id}", [{"op": "restore_entry", "id": entry.id, "values": before}])
-    return changed
+    _change_entry(conn, entry, values, f"amended #{entry.id}")
+    return list(values)
 
 
-def drop_entry(session: Session, entry: Entry) -> str:
-    contact = session.get(Contact, entry.contact_id)
-    other = session.get(Contact, entry.other_id) if entry.other_id else None
+def drop_entry(conn: sqlite3.Connection, entry: Entry) -> str:
+    contact = get_contact(conn, entry.contact_id)
+    other = get_contact(conn, entry.other_id) if entry.other_id else None
     text = describe(entry, contact, other) if contact else f"#{entry.id}"
-    row = _entry_row(entry)
-    session.delete(entry)
-    session.flush()
-    _record_undo(session, f"dropped {text}", [{"op": "insert_entry", "row": row}])
+    conn.execute("DELETE FROM entry WHERE id = ?", (entry.id,))
+    _record_undo(conn, f"dropped {text}", [{"op": "insert_entry", "row": entry.as_row()}])
     return text
 
 
-def undo_last(session: Session) -> str:
+def undo_last(conn: sqlite3.Connection) -> str:
     """Take back the last write to an entry; returns what was taken back."""
-    step = session.exec(select(UndoStep).order_by(col(UndoStep.id).desc()).limit(1)).first()
+    step = conn.execute("SELECT id, summary, ops FROM undo_step ORDER BY id DESC LIMIT 1").fetchone()
     if step is None:
         raise NetlogError("nothing to undo: no entry has been written, changed or dropped since the last rm or merge")
-    for op in json.loads(step.ops):
-        _apply_undo(session, op)
-    session.delete(step)
-    session.flush()
-    summary = step.summary
+    for op in json.loads(step["ops"]):
+        _apply_undo(conn, op)
+    conn.execute("DELETE FROM undo_step WHERE id = ?", (step["id"],))
+    summary = step["summary"]
     if summary.startswith("#"):
         return f"removed {summary}"
     return f"took back: {summary}"
 
 
-def _apply_undo(session: Session, op: dict[str, Any]) -> None:
+_ENTRY_COLUMNS = tuple(f.name for f in fields(Entry))
+
+
+def _apply_undo(conn: sqlite3.Connection, op: dict[str, Any]) -> None:
     if op["op"] == "delete_entry":
-        session.exec(delete(Entry).where(col(Entry.id) == op["id"]))  # type: ignore[call-overload]
+        conn.execute("DELETE FROM entry WHERE id = ?", (op["id"],))
     elif op["op"] == "delete_contact":
-        contact = session.get(Contact, op["id"])
-        has_entries = session.exec(select(Entry.id).where(or_(Entry.contact_id == op["id"], Entry.other_id == op["id"])).limit(1)).first()
-        if contact is not None and not has_entries:
-            session.exec(delete(ContactTag).where(col(ContactTag.contact_id) == op["id"]))  # type: ignore[call-overload]
-            session.delete(contact)
+        in_use = _one(conn, "SELECT 1 FROM entry WHERE contact_id = ? OR other_id = ? LIMIT 1", (op["id"], op["id"]))
+        if not in_use:
+            conn.execute("DELETE FROM contact_tag WHERE contact_id = ?", (op["id"],))
+            conn.execute("DELETE FROM contact WHERE id = ?", (op["id"],))
     elif op["op"] == "restore_entry":
-        values = {k: (date.fromisoformat(v) if k in ("day", "resolved_on", "follow_up", "followed_up_on") and v else v) for k, v in op["values"].items()}
-        session.exec(update(Entry).where(col(Entry.id) == op["id"]).values(**values))  # type: ignore[call-overload]
+        values = {k: v for k, v in op["values"].items() if k in _ENTRY_COLUMNS}
+        _update(conn, "entry", op["id"], values)
     elif op["op"] == "insert_entry":
-        row = dict(op["row"])
-        for k in ("day", "resolved_on", "follow_up", "followed_up_on"):
-            if row.get(k):
-                row[k] = date.fromisoformat(row[k])
-        if session.get(Contact, row["contact_id"]) is None:
+        row = {k: v for k, v in op["row"].items() if k in _ENTRY_COLUMNS}
+        if get_contact(conn, row["contact_id"]) is None:
             raise NetlogError("can't undo the drop: its contact has been deleted since")
-        if row.get("other_id") and session.get(Contact, row["other_id"]) is None:
+        if row.get("other_id") and get_contact(conn, row["other_id"]) is None:
             row["other_id"] = None
-        session.add(Entry(**row))
-    session.flush()
+        row.setdefault("followups", 0)
+        cols = ", ".join(row)
+        conn.execute(f"INSERT INTO entry ({cols}) VALUES ({', '.join('?' for _ in row)})", list(row.values()))
 
 
 # --------------------------------------------------------------------------
 # Reading entries
 
 
-def entry_dict(e: Entry, name: str, other_name: str | None) -> dict[str, Any]:
+def _entry_dict(r: sqlite3.Row) -> dict[str, Any]:
     return {
-        "id": e.id,
-        "day": e.day.isoformat(),
-        "type": e.type,
-        "contact_id": e.contact_id,
-        "contact": name,
-        "kind": e.kind,
-        "what": e.what,
-        "other_id": e.other_id,
-        "other": other_name,
-        "outcome": e.outcome,
-        "resolved_on": e.resolved_on.isoformat() if e.resolved_on else None,
-        "follow_up": e.follow_up.isoformat() if e.follow_up else None,
-        "followed_up_on": e.followed_up_on.isoformat() if e.followed_up_on else None,
-        "followups": e.followups,
+        "id": r["id"],
+        "day": r["day"],
+        "type": r["type"],
+        "contact_id": r["contact_id"],
+        "contact": r["contact"],
+        "kind": r["kind"],
+        "what": r["what"],
+        "other_id": r["other_id"],
+        "other": r["other"],
+        "outcome": r["outcome"],
+        "resolved_on": r["resolved_on"],
+        "follow_up": r["follow_up"],
+        "followed_up_on": r["followed_up_on"],
+        "followups": r["followups"],
     }
 
 
 def log(
-    session: Session,
+    conn: sqlite3.Connection,
     contact: Contact | None = None,
     types: list[str] | None = None,
     kind: str | None = None,
@@ -617,47 +691,54 @@ def log(
     limit: int | None = 50,
     open_only: bool = False,
 ) -> list[dict[str, Any]]:
-    from sqlalchemy.orm import aliased
-
-    other = aliased(Contact)
-    stmt = (
-        select(Entry, Contact.name, other.name)
-        .join(Contact, col(Contact.id) == Entry.contact_id)
-        .outerjoin(other, col(other.id) == Entry.other_id)
-        .order_by(col(Entry.day).desc(), col(Entry.id).desc())
-    )
+    """Entries newest first, as plain rows."""
+    where: list[str] = []
+    params: list[Any] = []
     if contact is not None:
-        stmt = stmt.where(or_(Entry.contact_id == contact.id, Entry.other_id == contact.id))
+        # two index seeks joined, not an OR that would scan the whole history
+        where.append("e.id IN (SELECT id FROM entry WHERE contact_id = ? UNION ALL SELECT id FROM entry WHERE other_id = ?)")
+        params += [contact.id, contact.id]
     if types:
-        stmt = stmt.where(col(Entry.type).in_(types))
+        where.append(f"e.type IN ({', '.join('?' for _ in types)})")
+        params += types
     if kind:
-        stmt = stmt.where(Entry.kind == validate.choice(kind, FAVOR_KINDS, "--kind"))
+        where.append("e.kind = ?")
+        params.append(validate.choice(kind, FAVOR_KINDS, "--kind"))
     if since:
-        stmt = stmt.where(Entry.day >= since)
+        where.append("e.day >= ?")
+        params.append(since.isoformat())
     if open_only:
-        stmt = stmt.where(col(Entry.outcome).is_(None))
+        where.append("e.outcome IS NULL")
+    sql = (
+        "SELECT e.id, e.day, e.type, e.contact_id, c.name AS contact, e.kind, e.what, e.other_id, o.name AS other,"
+        " e.outcome, e.resolved_on, e.follow_up, e.followed_up_on, e.followups"
+        " FROM entry e JOIN contact c ON c.id = e.contact_id LEFT JOIN contact o ON o.id = e.other_id"
+        + (f" WHERE {' AND '.join(where)}" if where else "")
+        + " ORDER BY e.day DESC, e.id DESC"
+    )
     if limit:
-        stmt = stmt.limit(limit)
-    return [entry_dict(e, n, o) for e, n, o in session.exec(stmt).all()]
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [_entry_dict(r) for r in conn.execute(sql, params)]
 
 
-def totals(session: Session, contact_id: int) -> dict[str, int]:
+def totals(conn: sqlite3.Connection, contact_id: int) -> dict[str, int]:
     """Given, received and asked for one contact, and how the asks ended: the
     reports' own grouped counts, so a card and a report can never disagree."""
     from netlog.reports import _totals_for, _zero
 
-    t = _totals_for(session.connection(), [contact_id]).get(contact_id, _zero())
+    t = _totals_for(conn, [contact_id]).get(contact_id, _zero())
     return {k: t[k] for k in ("given", "received", "asked", "helped", "declined", "ignored", "open", "notes")}
 
 
-def show(session: Session, contact: Contact, today: date, limit: int | None = 100) -> dict[str, Any]:
+def show(conn: sqlite3.Connection, contact: Contact, today: date, limit: int | None = 100) -> dict[str, Any]:
     """The card, totals, open asks, and the newest ``limit`` entries (None: all)."""
-    every, source = cadence(session, contact)
-    last = last_given(session, contact.id or 0)
-    card = contact_row(contact, contact_tags(session, contact.id or 0))
-    timeline = log(session, contact, limit=limit)
-    open_asks = log(session, contact, types=["ask"], limit=None, open_only=True)
-    t = totals(session, contact.id or 0)
+    every, source = cadence(conn, contact)
+    last = last_given(conn, contact.id)
+    card = contact_row(contact, contact_tags(conn, contact.id))
+    timeline = log(conn, contact, limit=limit)
+    open_asks = log(conn, contact, types=["ask"], limit=None, open_only=True)
+    t = totals(conn, contact.id)
     return {
         **card,
         "every": every,
@@ -671,8 +752,8 @@ def show(session: Session, contact: Contact, today: date, limit: int | None = 10
     }
 
 
-def counts(session: Session) -> dict[str, int]:
+def counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {
-        "contacts": int(session.exec(select(func.count()).select_from(Contact)).one()),
-        "entries": int(session.exec(select(func.count()).select_from(Entry)).one()),
+        "contacts": int(_one(conn, "SELECT count(*) FROM contact")),
+        "entries": int(_one(conn, "SELECT count(*) FROM entry")),
     }

@@ -89,11 +89,16 @@ def test_journal_wal_and_shm_are_private_under_any_umask(env, umask):
 def test_connection_pragmas(env, cli):
     cli("add", "Priya Raman")
     journal = db.open_journal(env.db, create=False)
-    with journal.engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 10_000
-        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert conn.exec_driver_sql("PRAGMA application_id").scalar() == db.APPLICATION_ID
+    def check(conn):
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 10_000
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == db.APPLICATION_ID
+
+    check(journal.conn)  # everyday commands
+    with journal.session(write=False) as session:  # the heavy ones, through SQLModel
+        check(session.connection().connection.driver_connection)
     journal.close()
 
 
@@ -101,7 +106,7 @@ def test_writes_take_the_write_lock_up_front(env, cli):
     """BEGIN IMMEDIATE: a writer holding the lock makes another writer wait, not fail late."""
     cli("add", "Priya Raman")
     journal = db.open_journal(env.db, create=False)
-    with journal.session(write=True):
+    with journal.transaction(write=True):
         other = sqlite3.connect(env.db, timeout=0)
         with pytest.raises(sqlite3.OperationalError, match="locked"):
             other.execute("BEGIN IMMEDIATE")
@@ -171,40 +176,40 @@ def test_each_step_runs_exactly_once(tmp_path):
 
     def step1(conn):
         calls.append(1)
-        conn.exec_driver_sql("CREATE TABLE a (x)")
+        conn.execute("CREATE TABLE a (x)")
 
     def step2(conn):
         calls.append(2)
-        conn.exec_driver_sql("CREATE TABLE b (x)")
+        conn.execute("CREATE TABLE b (x)")
 
     journal = _fresh(tmp_path)
     journal.migrate([step1])
     journal.migrate([step1, step2])
     journal.migrate([step1, step2])
     assert calls == [1, 2]
-    with journal.engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA user_version").scalar() == 2
+    conn = journal.conn
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
     journal.close()
 
 
 def test_a_failing_step_leaves_the_previous_version_intact(tmp_path):
     def step1(conn):
-        conn.exec_driver_sql("CREATE TABLE a (x)")
-        conn.exec_driver_sql("INSERT INTO a VALUES (1)")
+        conn.execute("CREATE TABLE a (x)")
+        conn.execute("INSERT INTO a VALUES (1)")
 
     def step2(conn):
-        conn.exec_driver_sql("CREATE TABLE b (x)")
-        conn.exec_driver_sql("INSERT INTO a VALUES (2)")
+        conn.execute("CREATE TABLE b (x)")
+        conn.execute("INSERT INTO a VALUES (2)")
         raise RuntimeError("step 2 breaks")
 
     journal = _fresh(tmp_path)
     journal.migrate([step1])
     with pytest.raises(RuntimeError):
         journal.migrate([step1, step2])
-    with journal.engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA user_version").scalar() == 1
-        assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name = 'b'").scalar() == 0
-        assert conn.exec_driver_sql("SELECT x FROM a").scalars().all() == [1]
+    conn = journal.conn
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'b'").fetchone()[0] == 0
+    assert [r[0] for r in conn.execute("SELECT x FROM a")] == [1]
     journal.close()
 
 
@@ -237,10 +242,9 @@ def test_migrated_schema_matches_the_models(tmp_path):
 
     journal = _fresh(tmp_path)
     journal.migrate()
-    with journal.engine.connect() as conn:
-        for table in SQLModel.metadata.sorted_tables:
-            cols = [r[1] for r in conn.exec_driver_sql(f"PRAGMA table_info({table.name})")]
-            assert sorted(cols) == sorted(c.name for c in table.columns), table.name
+    for table in SQLModel.metadata.sorted_tables:
+        cols = [r[1] for r in journal.conn.execute(f"PRAGMA table_info({table.name})")]
+        assert sorted(cols) == sorted(c.name for c in table.columns), table.name
     journal.close()
 
 
@@ -267,24 +271,19 @@ def test_a_failed_commit_is_rolled_back(env, cli, monkeypatch):
     journal = db.open_journal(env.db, create=False)
     from netlog import journal as api
 
-    real_commit = None
-
     class Boom(Exception):
         pass
 
-    with journal.engine.connect() as probe:
-        real_commit = type(probe).commit
+    def failing_commit(conn):
+        raise Boom("disk said no")  # and the transaction is still open
 
-    def failing_commit(self):
-        raise Boom("disk said no")
-
-    monkeypatch.setattr(type(probe), "commit", failing_commit)
+    monkeypatch.setattr(db, "_commit", failing_commit)
     with pytest.raises(Boom):
-        with journal.session(write=True) as s:
+        with journal.transaction(write=True) as s:
             api.add_contact(s, "Ghost Writer", today=__import__("datetime").date(2026, 11, 23))
-    monkeypatch.setattr(type(probe), "commit", real_commit)
+    monkeypatch.undo()
     # the same process goes on writing: the failed contact must not come back
-    with journal.session(write=True) as s:
+    with journal.transaction(write=True) as s:
         api.add_contact(s, "Real Person", today=__import__("datetime").date(2026, 11, 23))
     journal.close()
     names = [r[0] for r in sqlite3.connect(env.db).execute("SELECT name FROM contact ORDER BY id")]

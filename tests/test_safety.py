@@ -126,10 +126,10 @@ def test_same_process_goes_on_writing_after_a_lock_failure(journal, monkeypatch)
     j = db.open_journal(journal.db, create=False)
     holder = _hold_write_lock(journal.db, 120)
     with pytest.raises(StorageError):
-        with j.session(write=True) as s:
+        with j.transaction(write=True) as s:
             api.add_contact(s, "Failed Write", today=date(2026, 11, 23))
     _release(holder)
-    with j.session(write=True) as s:
+    with j.transaction(write=True) as s:
         api.add_contact(s, "Later Write", today=date(2026, 11, 23))
     j.close()
     names = [n for (n,) in rows(journal.db, "SELECT name FROM contact ORDER BY id")]
