@@ -13,15 +13,13 @@ import html
 import json
 import re
 import shlex
+import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, col, delete, select
-
 from netlog import reports
 from netlog.dates import format_days
-from netlog.models import Reported
 
 SECTIONS = (
     ("hungry", "Relationships to feed"),
@@ -56,9 +54,9 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _hungry(session: Session, today: date, limit: int) -> list[Item]:
+def _hungry(conn: sqlite3.Connection, today: date, limit: int) -> list[Item]:
     items = []
-    for r in reports.hungry(session, today, limit=limit):
+    for r in reports.hungry(conn, today, limit=limit):
         if r["only_takes"]:
             continue  # they sink in hungry; a digest nags nobody about them
         fed = f"last gave {r['days_since']} days ago" if r["last_given"] else f"never fed, added {r['days_since']} days ago"
@@ -72,9 +70,9 @@ def _hungry(session: Session, today: date, limit: int) -> list[Item]:
     return items
 
 
-def _asks(session: Session, today: date, state: str) -> list[Item]:
+def _asks(conn: sqlite3.Connection, today: date, state: str) -> list[Item]:
     items = []
-    for r in reports.asks(session, today, states=[state], active_only=True):
+    for r in reports.asks(conn, today, states=[state], active_only=True):
         what = " ".join(r["what"].split())
         if len(what) > 60:
             what = what[:59] + "…"
@@ -87,9 +85,9 @@ def _asks(session: Session, today: date, state: str) -> list[Item]:
     return items
 
 
-def _owe(session: Session, today: date, limit: int) -> list[Item]:
+def _owe(conn: sqlite3.Connection, today: date, limit: int) -> list[Item]:
     per: dict[int, list[dict[str, Any]]] = {}
-    for r in reports.owe(session, today, active_only=True, limit_contacts=limit):
+    for r in reports.owe(conn, today, active_only=True, limit_contacts=limit):
         per.setdefault(r["contact_id"], []).append(r)
     items = []
     for cid, favors in list(per.items())[:limit]:
@@ -104,34 +102,37 @@ def _owe(session: Session, today: date, limit: int) -> list[Item]:
     return items
 
 
-def gather(session: Session, today: date, limit: int) -> list[Item]:
+def gather(conn: sqlite3.Connection, today: date, limit: int) -> list[Item]:
     return [
-        *_hungry(session, today, limit),
-        *_asks(session, today, "follow up now"),
-        *_asks(session, today, "let go"),
-        *_owe(session, today, limit),
+        *_hungry(conn, today, limit),
+        *_asks(conn, today, "follow up now"),
+        *_asks(conn, today, "let go"),
+        *_owe(conn, today, limit),
     ]
 
 
-def only_new(session: Session, items: list[Item], today: date) -> list[Item]:
+def only_new(conn: sqlite3.Connection, items: list[Item], today: date) -> list[Item]:
     """Leave out what was reported before in the same state; remember what is due now.
 
     Items no longer due are forgotten, so one that comes back is news again.
     """
-    seen = {r.item: r for r in session.exec(select(Reported)).all()}
-    fresh = [i for i in items if i.key not in seen or seen[i.key].state != i.state]
+    seen = {item: state for item, state in conn.execute("SELECT item, state FROM reported")}
+    fresh = [i for i in items if i.key not in seen or seen[i.key] != i.state]
     due = {i.key for i in items}
     gone = [k for k in seen if k not in due]
-    if gone:
-        session.exec(delete(Reported).where(col(Reported.item).in_(gone)))  # type: ignore[call-overload]
+    for start in range(0, len(gone), 500):
+        chunk = gone[start : start + 500]
+        conn.execute(f"DELETE FROM reported WHERE item IN ({', '.join('?' * len(chunk))})", chunk)
+    day = today.isoformat()
     for i in items:
-        row = seen.get(i.key)
-        if row is None or row.state != i.state:
-            row = row or Reported(item=i.key, state=i.state, first_on=today, last_on=today)
-            row.state, row.first_on = i.state, today
-        row.last_on = today
-        session.add(row)
-    session.flush()
+        if i.key in seen and seen[i.key] == i.state:
+            conn.execute("UPDATE reported SET last_on = ? WHERE item = ?", (day, i.key))
+        else:  # new, or in a new state: reported from today
+            conn.execute(
+                "INSERT INTO reported (item, state, first_on, last_on) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (item) DO UPDATE SET state = excluded.state, first_on = excluded.first_on, last_on = excluded.last_on",
+                (i.key, i.state, day, day),
+            )
     return fresh
 
 

@@ -1,10 +1,12 @@
 """The reports: who is hungry, who gives back, which asks need a follow-up,
 what you owe, and the long view.
 
-Each report is a function of a Session and ``today`` that returns a list of
-plain dicts with stable keys (documented in README); the same rows feed the
-table, ``--json`` and ``--csv``. Queries are SQLAlchemy Core expressions and
-aggregate in SQL over indexed columns; nothing here loads every entry.
+Each report is a function of a sqlite3 connection and ``today`` that returns a
+list of plain dicts with stable keys (documented in README); the same rows
+feed the table, ``--json`` and ``--csv``. Queries are plain SQL text (the
+standard library's sqlite3: SQLAlchemy costs more to import than a whole
+report may take) and aggregate in SQL over indexed columns; nothing here loads
+every entry.
 
 How the hungry report stays flat as the years pile up: it walks the active
 contacts, and for each one asks the index ``entry(contact_id, type, day)`` for
@@ -19,20 +21,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
-from typing import Any
-
-from sqlalchemy import Date, Float, Integer, and_, case, cast, exists, false, func, literal, or_, select, true
-from sqlalchemy.engine import Connection
-from sqlmodel import Session
+from typing import Any, NamedTuple
 
 from netlog import db, journal, validate
 from netlog.errors import UsageError
-from netlog.models import Contact, ContactTag, Entry, Tag
-
-C = Contact.__table__  # type: ignore[attr-defined]
-E = Entry.__table__  # type: ignore[attr-defined]
-T = Tag.__table__  # type: ignore[attr-defined]
-CT = ContactTag.__table__  # type: ignore[attr-defined]
 
 HUNGRY_LIMIT = 20
 ONLY_TAKES_UNANSWERED = 2  # asks declined or ignored, with nothing ever received: "only takes"
@@ -52,8 +44,26 @@ class Rows(list):  # type: ignore[type-arg]
     matched_only_takes: int = 0
 
 
-def _conn(session: Session) -> Connection:
-    return session.connection()
+class TagRow(NamedTuple):
+    id: int
+    name: str
+    every_days: int | None
+
+
+def _dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    """A query's rows as dicts keyed by column name, whatever the row factory."""
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor]
+
+
+def _scalar(conn: sqlite3.Connection, sql: str, params: Any = ()) -> Any:
+    row = conn.execute(sql, params).fetchone()
+    return None if row is None else row[0]
+
+
+def _marks(n: int) -> str:
+    """Placeholders for an IN (...) list of ``n`` values."""
+    return ", ".join("?" * n)
 
 
 def _iso(value: Any) -> str | None:
@@ -70,84 +80,73 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
-def _materialized(cte: Any) -> Any:
+def _materialized() -> str:
     """Compute a CTE once (its correlated subqueries run once per contact, not
     once per reference). PostgreSQL and SQLite >= 3.35 say AS MATERIALIZED."""
-    if sqlite3.sqlite_version_info >= (3, 35, 0):
-        return cte.prefix_with("MATERIALIZED")
-    return cte
+    return "MATERIALIZED " if sqlite3.sqlite_version_info >= (3, 35, 0) else ""
 
 
-def find_tag(session: Session, typed: str, what: str = "--tag") -> Any:
+def find_tag(conn: sqlite3.Connection, typed: str, what: str = "--tag") -> TagRow:
     """The tag a user typed, ignoring case, or a UsageError that lists them."""
     key = validate.name_key(validate.name(typed, what))
-    row = _conn(session).execute(select(T.c.id, T.c.name, T.c.every_days).where(T.c.name_key == key)).first()
+    row = conn.execute("SELECT id, name, every_days FROM tag WHERE name_key = ?", (key,)).fetchone()
     if row is None:
-        names = _conn(session).execute(select(T.c.name).order_by(T.c.name_key).limit(12)).scalars().all()
+        names = [r[0] for r in conn.execute("SELECT name FROM tag ORDER BY name_key LIMIT 12")]
         known = f"tags are: {', '.join(names)}" if names else "there are no tags yet; add one with 'netlog edit NAME --tag TAG'"
         raise UsageError(f"{what}: there is no tag {typed!r}; {known}")
-    return row
+    return TagRow(row[0], row[1], row[2])
 
 
 # --------------------------------------------------------------------------
 # Per contact: last give, cadence, "only takes"
+#
+# These return SQL fragments correlated on a contact id column (``contact_id``
+# is SQL text such as "contact.id"); constants are SQL literals, so the
+# planner matches them against the partial indexes.
 
 
-def _last_gives(contact_id: Any) -> tuple[Any, Any]:
+def _last_gives(contact_id: str) -> tuple[str, str]:
     """Correlated subqueries: the latest give to a contact, and the latest
     introduction that named them (an intro feeds both people). One index seek each."""
-    g = E.alias("g")
-    i = E.alias("i")
-    own = select(func.max(g.c.day)).where(g.c.contact_id == contact_id, g.c.type == "give").scalar_subquery()
+    own = f"(SELECT max(g.day) FROM entry AS g WHERE g.contact_id = {contact_id} AND g.type = 'give')"
     # other_id is only ever set on gives (a CHECK says so), so entry(other_id, day) answers alone
-    intro = select(func.max(i.c.day)).where(i.c.other_id == contact_id).scalar_subquery()
+    intro = f"(SELECT max(i.day) FROM entry AS i WHERE i.other_id = {contact_id})"
     return own, intro
 
 
-def _later(a: Any, b: Any) -> Any:
+def _later(a: str, b: str) -> str:
     """The later of two nullable dates (NULL only when both are)."""
-    return case((a.is_(None), b), (b.is_(None), a), (a >= b, a), else_=b)
+    return f"CASE WHEN {a} IS NULL THEN {b} WHEN {b} IS NULL THEN {a} WHEN {a} >= {b} THEN {a} ELSE {b} END"
 
 
-def _tag_every(contact_id: Any) -> Any:
+def _tag_every(contact_id: str) -> str:
     return (
-        select(func.min(T.c.every_days))
-        .select_from(CT.join(T, T.c.id == CT.c.tag_id))
-        .where(CT.c.contact_id == contact_id)
-        .scalar_subquery()
+        "(SELECT min(tag.every_days) FROM contact_tag JOIN tag ON tag.id = contact_tag.tag_id"
+        f" WHERE contact_tag.contact_id = {contact_id})"
     )
 
 
-def _only_takes(contact_id: Any) -> Any:
+def _only_takes(contact_id: str) -> str:
     """1 when a contact has >= 2 asks declined or ignored and never gave you
     anything (no 'got', no ask they helped with); else 0. Cheapest test first."""
-    got = E.alias("t_got")
-    helped = E.alias("t_helped")
-    unanswered = E.alias("t_no")
-    return case(
-        # select(id) rather than *: the index alone answers, no table row is read
-        (select(got.c.id).where(got.c.contact_id == contact_id, got.c.type == "got").exists(), 0),
-        (exists().where(helped.c.contact_id == contact_id, helped.c.type == "ask", helped.c.outcome == "helped"), 0),
-        (
-            select(func.count())
-            .select_from(unanswered)
-            .where(
-                unanswered.c.contact_id == contact_id,
-                unanswered.c.type == "ask",
-                unanswered.c.outcome.in_(("declined", "ignored")),
-            )
-            .scalar_subquery()
-            >= ONLY_TAKES_UNANSWERED,
-            1,
-        ),
-        else_=0,
+    return (
+        "CASE"
+        # SELECT id rather than *: the index alone answers, no table row is read
+        f" WHEN EXISTS (SELECT t_got.id FROM entry AS t_got WHERE t_got.contact_id = {contact_id} AND t_got.type = 'got') THEN 0"
+        " WHEN EXISTS (SELECT * FROM entry AS t_helped"
+        f" WHERE t_helped.contact_id = {contact_id} AND t_helped.type = 'ask' AND t_helped.outcome = 'helped') THEN 0"
+        " WHEN (SELECT count(*) FROM entry AS t_no"
+        f" WHERE t_no.contact_id = {contact_id} AND t_no.type = 'ask' AND t_no.outcome IN ('declined', 'ignored'))"
+        f" >= {int(ONLY_TAKES_UNANSWERED)} THEN 1"
+        " ELSE 0 END"
     )
 
 
-def _active(today: date, include_snoozed: bool) -> Any:
-    cond = C.c.archived == false()
+def _active(include_snoozed: bool) -> str:
+    """Not archived (and not snoozed past :today unless ``include_snoozed``)."""
+    cond = "contact.archived = 0"
     if not include_snoozed:
-        cond = and_(cond, or_(C.c.snoozed_until.is_(None), C.c.snoozed_until <= today))
+        cond += " AND (contact.snoozed_until IS NULL OR contact.snoozed_until <= :today)"
     return cond
 
 
@@ -155,63 +154,49 @@ def _active(today: date, include_snoozed: bool) -> Any:
 # hungry
 
 
-def hungry_query(today: date, default_every: int, *, limit: int | None, tag_id: int | None, include_all: bool) -> Any:
-    """The hungry report's one query: per active contact, seek the last give,
-    score in SQL, order, limit. Totals come later, for the rows shown."""
-    own, intro = _last_gives(C.c.id)
-    where = [_active(today, include_snoozed=include_all)]
+def hungry_query(today: date, default_every: int, *, limit: int | None, tag_id: int | None, include_all: bool) -> tuple[str, dict[str, Any]]:
+    """The hungry report's one query (SQL text and its parameters): per active
+    contact, seek the last give, score in SQL, order, limit. Totals come
+    later, for the rows shown."""
+    own, intro = _last_gives("contact.id")
+    params: dict[str, Any] = {"today": today.isoformat(), "default_every": int(default_every)}
+    where = _active(include_snoozed=include_all)
     if tag_id is not None:
-        where.append(C.c.id.in_(select(CT.c.contact_id).where(CT.c.tag_id == tag_id)))
-    per = _materialized(
-        select(
-            C.c.id,
-            C.c.name,
-            C.c.name_key,
-            C.c.added_on,
-            C.c.snoozed_until,
-            C.c.every_days.label("own_every"),
-            _tag_every(C.c.id).label("tag_every"),
-            own.label("last_own"),
-            intro.label("last_intro"),
-        )
-        .where(*where)
-        .cte("per_contact")
-    )
-    p = per.c
-    last = _later(p.last_own, p.last_intro)
-    days = db.day_number(literal(today, Date)) - db.day_number(func.coalesce(last, p.added_on))
-    every = func.coalesce(p.own_every, p.tag_every, literal(default_every, Integer))
-    score = (cast(days, Float) / every).label("overdue")
+        where += " AND contact.id IN (SELECT contact_tag.contact_id FROM contact_tag WHERE contact_tag.tag_id = :tag_id)"
+        params["tag_id"] = tag_id
+    last = _later("p.last_own", "p.last_intro")
+    days = f"({db.day_number(':today')} - {db.day_number(f'coalesce({last}, p.added_on)')})"
+    every = "coalesce(p.own_every, p.tag_every, :default_every)"
     # "only takes" is checked here, for the rows past the due filter only, and
     # ORDER BY names the result columns, so SQLite computes each once per row
-    only_takes = _only_takes(p.id)
-    takes = only_takes.label("only_takes")
-    stmt = select(
-        p.id,
-        p.name,
-        p.added_on,
-        p.snoozed_until,
-        p.own_every,
-        p.tag_every,
-        p.last_own,
-        p.last_intro,
-        takes,
-        cast(days, Integer).label("days_since"),
-        every.label("every"),
-        score,
-        func.count().over().label("matched"),
-        func.sum(only_takes).over().label("matched_only_takes"),
+    only_takes = _only_takes("p.id")
+    sql = (
+        f"WITH per_contact AS {_materialized()}("
+        "SELECT contact.id AS id, contact.name AS name, contact.name_key AS name_key, contact.added_on AS added_on,"
+        " contact.snoozed_until AS snoozed_until, contact.every_days AS own_every,"
+        f" {_tag_every('contact.id')} AS tag_every, {own} AS last_own, {intro} AS last_intro"
+        f" FROM contact WHERE {where})"
+        " SELECT p.id AS id, p.name AS name, p.added_on AS added_on, p.snoozed_until AS snoozed_until,"
+        " p.own_every AS own_every, p.tag_every AS tag_every, p.last_own AS last_own, p.last_intro AS last_intro,"
+        f" {only_takes} AS only_takes,"
+        f" CAST({days} AS INTEGER) AS days_since,"
+        f" {every} AS every,"
+        f" CAST({days} AS FLOAT) / ({every} + 0.0) AS overdue,"
+        " count(*) OVER () AS matched,"
+        f" sum({only_takes}) OVER () AS matched_only_takes"
+        " FROM per_contact AS p"
     )
     if not include_all:
-        stmt = stmt.where(days >= every)
-    stmt = stmt.order_by(takes, score.desc(), p.name_key, p.id)
+        sql += f" WHERE {days} >= {every}"
+    sql += " ORDER BY only_takes, overdue DESC, p.name_key, p.id"
     if limit:
-        stmt = stmt.limit(limit)
-    return stmt
+        sql += " LIMIT :limit"
+        params["limit"] = int(limit)
+    return sql, params
 
 
 def hungry(
-    session: Session,
+    conn: sqlite3.Connection,
     today: date,
     *,
     limit: int | None = HUNGRY_LIMIT,
@@ -225,10 +210,9 @@ def hungry(
     since they were added, if never fed) >= their cadence. Contacts who only
     take sink to the bottom, marked. ``limit`` None or 0: all.
     """
-    tag_id = find_tag(session, tag).id if tag else None
-    default_every = journal.default_every(session)
-    conn = _conn(session)
-    found = conn.execute(hungry_query(today, default_every, limit=limit or None, tag_id=tag_id, include_all=include_all)).mappings().all()
+    tag_id = find_tag(conn, tag).id if tag else None
+    default_every = journal.default_every(conn)
+    found = _dicts(conn.execute(*hungry_query(today, default_every, limit=limit or None, tag_id=tag_id, include_all=include_all)))
     out = Rows()
     if found:
         out.matched = int(found[0]["matched"])
@@ -285,16 +269,16 @@ def explain(row: dict[str, Any]) -> str:
     return text
 
 
-def _tag_cadence_names(conn: Connection, ids: list[int]) -> dict[int, str]:
+def _tag_cadence_names(conn: sqlite3.Connection, ids: list[int]) -> dict[int, str]:
     """For contacts whose cadence comes from a tag: which tag (the shortest cadence wins)."""
     out: dict[int, str] = {}
     for chunk in _chunks(ids):
         rows = conn.execute(
-            select(CT.c.contact_id, T.c.name)
-            .join(T, T.c.id == CT.c.tag_id)
-            .where(CT.c.contact_id.in_(chunk), T.c.every_days.is_not(None))
-            .order_by(CT.c.contact_id, T.c.every_days.desc(), T.c.name_key.desc())
-        ).all()
+            "SELECT contact_tag.contact_id, tag.name FROM contact_tag JOIN tag ON tag.id = contact_tag.tag_id"
+            f" WHERE contact_tag.contact_id IN ({_marks(len(chunk))}) AND tag.every_days IS NOT NULL"
+            " ORDER BY contact_tag.contact_id, tag.every_days DESC, tag.name_key DESC",
+            chunk,
+        )
         for cid, name in rows:
             out[cid] = name  # the last one written per contact: shortest cadence, first name
     return out
@@ -313,7 +297,7 @@ def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
         yield list(ids[i : i + _CHUNK])
 
 
-def _totals_for(conn: Connection, ids: Sequence[int] | None) -> dict[int, dict[str, int]]:
+def _totals_for(conn: sqlite3.Connection, ids: Sequence[int] | None) -> dict[int, dict[str, int]]:
     """given (introductions included), received (gots + asks helped), asked and
     how asks ended, per contact; ``ids`` None: every contact in one pass."""
     out: dict[int, dict[str, int]] = {}
@@ -321,8 +305,8 @@ def _totals_for(conn: Connection, ids: Sequence[int] | None) -> dict[int, dict[s
     def get(cid: int) -> dict[str, int]:
         return out.setdefault(cid, _zero())
 
-    def run(where: Any, ask_where: Any, other_where: Any) -> None:
-        for cid, type_, n in conn.execute(select(E.c.contact_id, E.c.type, func.count()).where(where).group_by(E.c.contact_id, E.c.type)):
+    def run(own: str, other: str, params: Sequence[int]) -> None:
+        for cid, type_, n in conn.execute(f"SELECT contact_id, type, count(*) FROM entry WHERE {own} GROUP BY contact_id, type", params):
             t = get(cid)
             if type_ == "give":
                 t["given"] += n
@@ -333,28 +317,31 @@ def _totals_for(conn: Connection, ids: Sequence[int] | None) -> dict[int, dict[s
             elif type_ == "note":
                 t["notes"] += n
         for cid, outcome, n in conn.execute(
-            select(E.c.contact_id, E.c.outcome, func.count()).where(ask_where, E.c.type == "ask").group_by(E.c.contact_id, E.c.outcome)
+            f"SELECT contact_id, outcome, count(*) FROM entry WHERE {own} AND type = 'ask' GROUP BY contact_id, outcome", params
         ):
             get(cid)[outcome or "open"] += n
-        for cid, n in conn.execute(select(E.c.other_id, func.count()).where(other_where).group_by(E.c.other_id)):
+        for cid, n in conn.execute(f"SELECT other_id, count(*) FROM entry WHERE {other} GROUP BY other_id", params):
             get(cid)["given"] += n
 
     if ids is None:
-        run(True, True, E.c.other_id.is_not(None))
+        run("1 = 1", "other_id IS NOT NULL", ())
     else:
         for chunk in _chunks(list(ids)):
-            run(E.c.contact_id.in_(chunk), E.c.contact_id.in_(chunk), E.c.other_id.in_(chunk))
+            marks = _marks(len(chunk))
+            run(f"contact_id IN ({marks})", f"other_id IN ({marks})", chunk)
     for t in out.values():
         t["received"] = t["got"] + t["helped"]
     return out
 
 
-def _tags_for(conn: Connection, ids: Sequence[int]) -> dict[int, list[str]]:
+def _tags_for(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     for chunk in _chunks(list(ids)):
         rows = conn.execute(
-            select(CT.c.contact_id, T.c.name).join(T, T.c.id == CT.c.tag_id).where(CT.c.contact_id.in_(chunk)).order_by(T.c.name_key)
-        ).all()
+            "SELECT contact_tag.contact_id, tag.name FROM contact_tag JOIN tag ON tag.id = contact_tag.tag_id"
+            f" WHERE contact_tag.contact_id IN ({_marks(len(chunk))}) ORDER BY tag.name_key",
+            chunk,
+        )
         for cid, name in rows:
             out.setdefault(cid, []).append(name)
     return out
@@ -385,7 +372,7 @@ def balance_label(given: int, received: int, declined: int, ignored: int) -> str
 
 
 def balance(
-    session: Session,
+    conn: sqlite3.Connection,
     today: date,
     *,
     tag: str | None = None,
@@ -399,12 +386,17 @@ def balance(
     """
     if label is not None:
         label = validate.choice(label, BALANCE_LABELS, "--label")
-    conn = _conn(session)
-    stmt = select(C.c.id, C.c.name).where(C.c.archived == false()).order_by(C.c.name_key, C.c.id)
+    where = "contact.archived = 0"
+    params: dict[str, Any] = {}
     if tag:
-        stmt = stmt.where(C.c.id.in_(select(CT.c.contact_id).where(CT.c.tag_id == find_tag(session, tag).id)))
-    counted = stmt if label else stmt.limit(limit or None)
-    contacts = conn.execute(counted).all()
+        where += " AND contact.id IN (SELECT contact_tag.contact_id FROM contact_tag WHERE contact_tag.tag_id = :tag_id)"
+        params["tag_id"] = find_tag(conn, tag).id
+    stmt = f"SELECT contact.id, contact.name FROM contact WHERE {where}"
+    counted = f"{stmt} ORDER BY contact.name_key, contact.id"
+    if not label and limit:
+        counted += " LIMIT :limit"
+        params["limit"] = int(limit)
+    contacts = [(cid, name) for cid, name in conn.execute(counted, params)]
     ids = [cid for cid, _ in contacts]
     totals = _totals_for(conn, None if len(ids) > 4 * _CHUNK else ids)
     out = Rows()
@@ -425,7 +417,7 @@ def balance(
         if label is None or row["label"] == label:
             out.append(row)
     if label is None and limit:
-        out.matched = int(conn.execute(select(func.count()).select_from(stmt.subquery())).scalar() or 0)
+        out.matched = int(_scalar(conn, f"SELECT count(*) FROM ({stmt})", {k: v for k, v in params.items() if k != "limit"}) or 0)
     else:
         out.matched = len(out)
         if limit:
@@ -456,17 +448,18 @@ def ask_state(today: date, day: date, follow_up: date | None, followups: int, ou
     return "let go" if followups else "follow up now"
 
 
-def _state_where(today: date, state: str) -> Any:
-    due = or_(E.c.follow_up <= today, and_(E.c.follow_up.is_(None), E.c.day <= today - timedelta(days=journal.DEFAULT_FOLLOW_UP_DAYS)))
+def _state_where(state: str) -> str:
+    """SQL for open asks in one state; needs :today and :follow_from (today - 7 days)."""
+    due = "(entry.follow_up <= :today OR entry.follow_up IS NULL AND entry.day <= :follow_from)"
     if state == "waiting":
-        return ~due
+        return f"NOT {due}"
     if state == "follow up now":
-        return and_(due, E.c.followups == 0)
-    return and_(due, E.c.followups > 0)
+        return f"({due} AND entry.followups = 0)"
+    return f"({due} AND entry.followups > 0)"
 
 
 def asks(
-    session: Session,
+    conn: sqlite3.Connection,
     today: date,
     *,
     include_all: bool = False,
@@ -478,18 +471,27 @@ def asks(
     resolved ones, latest resolved first. ``states`` keeps only open asks in
     those states (SQL, on the open-ask index); ``active_only`` leaves out
     snoozed contacts (archived ones are always left out)."""
-    conn = _conn(session)
-    cols = [E.c.id, E.c.contact_id, C.c.name, E.c.what, E.c.day, E.c.follow_up, E.c.followups, E.c.followed_up_on, E.c.outcome, E.c.resolved_on]
-    base = select(*cols).join(C, C.c.id == E.c.contact_id).where(E.c.type == "ask", _active(today, include_snoozed=not active_only))
+    params: dict[str, Any] = {
+        "today": today.isoformat(),
+        "follow_from": (today - timedelta(days=journal.DEFAULT_FOLLOW_UP_DAYS)).isoformat(),
+    }
+    base = (
+        "SELECT entry.id AS id, entry.contact_id AS contact_id, contact.name AS name, entry.what AS what, entry.day AS day,"
+        " entry.follow_up AS follow_up, entry.followups AS followups, entry.followed_up_on AS followed_up_on,"
+        " entry.outcome AS outcome, entry.resolved_on AS resolved_on"
+        " FROM entry JOIN contact ON contact.id = entry.contact_id"
+        f" WHERE entry.type = 'ask' AND {_active(include_snoozed=not active_only)}"
+    )
     if contact_id is not None:
-        base = base.where(E.c.contact_id == contact_id)
-    open_stmt = base.where(E.c.outcome.is_(None))
+        base += " AND entry.contact_id = :contact_id"
+        params["contact_id"] = contact_id
+    open_sql = base + " AND entry.outcome IS NULL"
     if states:
-        open_stmt = open_stmt.where(or_(*(_state_where(today, s) for s in states)))
-    found = list(conn.execute(open_stmt).mappings().all())
+        open_sql += " AND (" + " OR ".join(_state_where(s) for s in states) + ")"
+    found = _dicts(conn.execute(open_sql, params))
     found.sort(key=lambda r: (follow_up_day(_day(r["day"]), _day(r["follow_up"])), r["id"]))  # type: ignore[arg-type]
     if include_all:
-        found += conn.execute(base.where(E.c.outcome.is_not(None)).order_by(E.c.resolved_on.desc(), E.c.id.desc())).mappings().all()
+        found += _dicts(conn.execute(base + " AND entry.outcome IS NOT NULL ORDER BY entry.resolved_on DESC, entry.id DESC", params))
     out = Rows()
     for r in found:
         day, follow_up = _day(r["day"]), _day(r["follow_up"])
@@ -519,7 +521,7 @@ def asks(
 
 
 def owe(
-    session: Session,
+    conn: sqlite3.Connection,
     today: date,
     *,
     contact_id: int | None = None,
@@ -535,22 +537,29 @@ def owe(
     too with ``active_only``; ``limit_contacts`` keeps the first N contacts'
     favors (``matched`` still counts them all).
     """
-    conn = _conn(session)
-    own, intro = _last_gives(C.c.id)
-    where = [_active(today, include_snoozed=not active_only)]
+    own, intro = _last_gives("contact.id")
+    params: dict[str, Any] = {"today": today.isoformat(), "never": date(1, 1, 1).isoformat()}
+    where = _active(include_snoozed=not active_only)
     if contact_id is not None:
-        where.append(C.c.id == contact_id)
-    per = _materialized(
-        select(C.c.id, C.c.name, C.c.name_key, own.label("last_own"), intro.label("last_intro")).where(*where).cte("owe_contact")
+        where += " AND contact.id = :contact_id"
+        params["contact_id"] = contact_id
+    since = f"coalesce({_later('p.last_own', 'p.last_intro')}, :never)"
+    cols = (
+        "p.id AS contact_id, p.name AS name, p.name_key AS name_key, p.last_own AS last_own, p.last_intro AS last_intro,"
+        " entry.id AS id, entry.type AS type, entry.kind AS kind, entry.what AS what"
     )
-    p = per.c
-    since = func.coalesce(_later(p.last_own, p.last_intro), literal(date(1, 1, 1), Date))
-    cols = [p.id.label("contact_id"), p.name, p.name_key, p.last_own, p.last_intro, E.c.id, E.c.type, E.c.kind, E.c.what]
-    gots = select(*cols, E.c.day.label("received_on")).join(E, and_(E.c.contact_id == p.id, E.c.type == "got", E.c.day > since))
-    helped = select(*cols, E.c.resolved_on.label("received_on")).join(
-        E, and_(E.c.contact_id == p.id, E.c.type == "ask", E.c.outcome == "helped", E.c.resolved_on > since)
+    # one statement: the per-contact seeks run once for both kinds of favor
+    sql = (
+        f"WITH owe_contact AS {_materialized()}("
+        f"SELECT contact.id AS id, contact.name AS name, contact.name_key AS name_key, {own} AS last_own, {intro} AS last_intro"
+        f" FROM contact WHERE {where})"
+        f" SELECT {cols}, entry.day AS received_on FROM owe_contact AS p"
+        f" JOIN entry ON entry.contact_id = p.id AND entry.type = 'got' AND entry.day > {since}"
+        f" UNION ALL SELECT {cols}, entry.resolved_on AS received_on FROM owe_contact AS p"
+        " JOIN entry ON entry.contact_id = p.id AND entry.type = 'ask' AND entry.outcome = 'helped'"
+        f" AND entry.resolved_on > {since}"
     )
-    found = [dict(r) for r in conn.execute(gots).mappings().all()] + [dict(r) for r in conn.execute(helped).mappings().all()]
+    found = _dicts(conn.execute(sql, params))
     for r in found:
         r["received_on"] = _day(r["received_on"])
     first: dict[int, date] = {}
@@ -597,12 +606,17 @@ def month_starts(today: date, months: int) -> list[date]:
     return out[::-1]
 
 
-def _bucket(column: Any, starts: list[date]) -> Any:
-    """Which month (0 = the oldest) a date falls in: portable SQL, no strftime."""
-    return case(*[(column >= s, i) for i, s in reversed(list(enumerate(starts)))], else_=-1)
+def _bucket(column: str, starts: list[date]) -> tuple[str, list[Any]]:
+    """Which month (0 = the oldest) a date falls in: portable SQL, no strftime.
+    Returns the CASE and its parameters, in order."""
+    whens, params = [], []
+    for i, s in reversed(list(enumerate(starts))):
+        whens.append(f"WHEN {column} >= ? THEN {int(i)}")
+        params.append(s.isoformat())
+    return f"CASE {' '.join(whens)} ELSE -1 END", params
 
 
-def stats(session: Session, today: date, *, months: int = STATS_MONTHS, top: int = TOP_FED) -> dict[str, Any]:
+def stats(conn: sqlite3.Connection, today: date, *, months: int = STATS_MONTHS, top: int = TOP_FED) -> dict[str, Any]:
     """The long view: gives, favors received and asks per month for the last
     ``months`` months (this one included, up to today); totals over them; the
     contacts you fed most in them; and the current streak of weeks (Monday to
@@ -610,44 +624,50 @@ def stats(session: Session, today: date, *, months: int = STATS_MONTHS, top: int
     does not break the streak; it just isn't counted yet."""
     if months < 1 or months > 600:
         raise UsageError(f"--months: {months} is out of range; give 1 to 600")
-    conn = _conn(session)
     starts = month_starts(today, months)
     first = starts[0]
     per = [{"month": s.strftime("%Y-%m"), "given": 0, "received": 0, "asked": 0} for s in starts]
-    in_window = and_(E.c.day >= first, E.c.day <= today)
+    window = {"first": first.isoformat(), "today": today.isoformat()}
     # one range count per month over entry(day, type): cheaper than bucketing every row with a CASE
     ends = [*starts[1:], today + timedelta(days=1)]
     for i, (lo, hi) in enumerate(zip(starts, ends)):
-        counts = select(E.c.type, func.count()).where(E.c.day >= lo, E.c.day < hi, E.c.day <= today).group_by(E.c.type)
-        for type_, n in conn.execute(counts):
+        counts = conn.execute(
+            "SELECT type, count(*) FROM entry WHERE day >= :lo AND day < :hi AND day <= :today GROUP BY type",
+            {"lo": lo.isoformat(), "hi": hi.isoformat(), "today": today.isoformat()},
+        )
+        for type_, n in counts:
             key = {"give": "given", "got": "received", "ask": "asked"}.get(type_)
             if key:
                 per[i][key] += n
     # asks they helped with are favors received on the day they were resolved
     # (no index has resolved_on: this one reads the asks; see README on speed)
-    rbucket = _bucket(E.c.resolved_on, starts)
-    helped = select(rbucket, func.count()).where(
-        E.c.type == "ask", E.c.outcome == "helped", E.c.resolved_on >= first, E.c.resolved_on <= today, E.c.day <= today
-    ).group_by(rbucket)
-    for i, n in conn.execute(helped):
+    rbucket, bucket_params = _bucket("resolved_on", starts)
+    helped = conn.execute(
+        f"SELECT {rbucket} AS bucket, count(*) FROM entry"
+        " WHERE type = 'ask' AND outcome = 'helped' AND resolved_on >= ? AND resolved_on <= ? AND day <= ?"
+        " GROUP BY bucket",
+        [*bucket_params, first.isoformat(), today.isoformat(), today.isoformat()],
+    )
+    for i, n in helped:
         if i >= 0:
             per[i]["received"] += n
 
     fed: dict[int, int] = {}
-    gives = select(E.c.contact_id, func.count()).where(in_window, E.c.type == "give").group_by(E.c.contact_id)
-    intros = select(E.c.other_id, func.count()).where(in_window, E.c.type == "give", E.c.other_id.is_not(None)).group_by(E.c.other_id)
-    for stmt in (gives, intros):
-        for cid, n in conn.execute(stmt):
+    in_window = "day >= :first AND day <= :today"
+    gives = f"SELECT contact_id, count(*) FROM entry WHERE {in_window} AND type = 'give' GROUP BY contact_id"
+    intros = f"SELECT other_id, count(*) FROM entry WHERE {in_window} AND type = 'give' AND other_id IS NOT NULL GROUP BY other_id"
+    for sql in (gives, intros):
+        for cid, n in conn.execute(sql, window):
             fed[cid] = fed.get(cid, 0) + n
     # most given first, ties by name; archived contacts stay out of the ranking
     # (their gives still count above); only the contenders' names are looked up
-    archived = set(conn.execute(select(C.c.id).where(C.c.archived == true())).scalars())
+    archived = {r[0] for r in conn.execute("SELECT id FROM contact WHERE archived = 1")}
     ranked = sorted(((cid, n) for cid, n in fed.items() if cid not in archived), key=lambda kv: -kv[1])
     cutoff = ranked[top - 1][1] if len(ranked) >= top else 0
     contenders = [cid for cid, n in ranked if n >= cutoff]
     names: dict[int, tuple[str, str]] = {}
     for chunk in _chunks(contenders):
-        for cid, name, key in conn.execute(select(C.c.id, C.c.name, C.c.name_key).where(C.c.id.in_(chunk))):
+        for cid, name, key in conn.execute(f"SELECT id, name, name_key FROM contact WHERE id IN ({_marks(len(chunk))})", chunk):
             names[cid] = (name, key)
     ranked = sorted(((cid, n) for cid, n in ranked if cid in names), key=lambda kv: (-kv[1], names[kv[0]][1], kv[0]))
     top_fed = [{"id": cid, "name": names[cid][0], "given": n} for cid, n in ranked[:top]]
@@ -662,18 +682,17 @@ def stats(session: Session, today: date, *, months: int = STATS_MONTHS, top: int
             "people_fed": len(fed),
         },
         "top_fed": top_fed,
-        "streak_weeks": give_streak(session, today),
+        "streak_weeks": give_streak(conn, today),
     }
 
 
-def give_streak(session: Session, today: date) -> int:
+def give_streak(conn: sqlite3.Connection, today: date) -> int:
     """Weeks in a row, back from this one, with at least one give: one index
     seek per week of the streak, never a walk over the whole history."""
-    conn = _conn(session)
 
     def latest_before(bound: date, inclusive: bool) -> date | None:
-        cond = E.c.day <= bound if inclusive else E.c.day < bound
-        return _day(conn.execute(select(func.max(E.c.day)).where(cond, E.c.type == "give")).scalar())
+        op = "<=" if inclusive else "<"
+        return _day(_scalar(conn, f"SELECT max(day) FROM entry WHERE day {op} ? AND type = 'give'", (bound.isoformat(),)))
 
     week = today - timedelta(days=today.weekday())
     last = latest_before(today, inclusive=True)
@@ -692,47 +711,44 @@ def give_streak(session: Session, today: date) -> int:
 # The dashboard (bare `netlog`) and cadences
 
 
-def dashboard(session: Session, today: date, *, hungriest: int = 5, follow_ups: int = 5) -> dict[str, Any]:
+def dashboard(conn: sqlite3.Connection, today: date, *, hungriest: int = 5, follow_ups: int = 5) -> dict[str, Any]:
     """The five hungriest relationships and the (first five) asks to follow up
     now, snoozed contacts left out of both; each list's ``matched`` says how
     many there are in all."""
-    follow = asks(session, today, states=["follow up now"], active_only=True)
+    follow = asks(conn, today, states=["follow up now"], active_only=True)
     shown = Rows(follow[:follow_ups])
     shown.matched = len(follow)
-    return {"hungry": hungry(session, today, limit=hungriest), "follow_up": shown}
+    return {"hungry": hungry(conn, today, limit=hungriest), "follow_up": shown}
 
 
-def cadences(session: Session) -> list[dict[str, Any]]:
+def cadences(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     """The journal's default cadence, then each tag's (None: follows the default),
     with how many active contacts carry the tag."""
-    conn = _conn(session)
-    tagged = (
-        select(CT.c.tag_id, func.count().label("n"))
-        .join(C, C.c.id == CT.c.contact_id)
-        .where(C.c.archived == false())
-        .group_by(CT.c.tag_id)
-        .subquery()
-    )
     rows: list[dict[str, Any]] = [
         {
             "tag": None,
-            "every_days": journal.default_every(session),
-            "contacts": int(conn.execute(select(func.count()).select_from(C).where(C.c.archived == false())).scalar() or 0),
+            "every_days": journal.default_every(conn),
+            "contacts": int(_scalar(conn, "SELECT count(*) FROM contact WHERE archived = 0") or 0),
         }
     ]
+    tagged = (
+        "SELECT contact_tag.tag_id AS tag_id, count(*) AS n FROM contact_tag JOIN contact ON contact.id = contact_tag.contact_id"
+        " WHERE contact.archived = 0 GROUP BY contact_tag.tag_id"
+    )
     for name, every, n in conn.execute(
-        select(T.c.name, T.c.every_days, func.coalesce(tagged.c.n, 0)).outerjoin(tagged, tagged.c.tag_id == T.c.id).order_by(T.c.name_key)
+        f"SELECT tag.name, tag.every_days, coalesce(tagged.n, 0) FROM tag LEFT OUTER JOIN ({tagged}) AS tagged"
+        " ON tagged.tag_id = tag.id ORDER BY tag.name_key"
     ):
         rows.append({"tag": name, "every_days": every, "contacts": int(n)})
     return rows
 
 
-def set_tag_cadence(session: Session, typed: str, every_days: int | None) -> str:
+def set_tag_cadence(conn: sqlite3.Connection, typed: str, every_days: int | None) -> str:
     """Set (or with None, clear) a tag's cadence; returns the tag's name."""
-    tag = find_tag(session, typed, "TAG")
-    _conn(session).execute(T.update().where(T.c.id == tag.id).values(every_days=every_days))
+    tag = find_tag(conn, typed, "TAG")
+    conn.execute("UPDATE tag SET every_days = ? WHERE id = ?", (every_days, tag.id))
     return str(tag.name)
 
 
-def set_default_cadence(session: Session, every_days: int) -> None:
-    journal.set_setting(session, "default_every_days", str(int(every_days)))
+def set_default_cadence(conn: sqlite3.Connection, every_days: int) -> None:
+    journal.set_setting(conn, "default_every_days", str(int(every_days)))

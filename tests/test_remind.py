@@ -148,6 +148,16 @@ def test_new_only_reports_an_item_again_after_it_came_back(due):
     assert "#5 Zoë Müller" in later and "Asks to let go" in later
 
 
+@pytest.mark.parametrize("args", [["remind"], ["remind", "--new-only"]], ids=" ".join)
+def test_remind_does_not_import_sqlalchemy(due, env, args):
+    """Issue 6: cron's digest stays on the standard library's sqlite3."""
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "netlog", *args], env=env.env, capture_output=True, text=True)
+    assert r.returncode == 0 and "Priya Raman" in r.stdout, r.stderr[-2000:]
+    imported = [line.rsplit("|", 1)[-1].strip() for line in r.stderr.splitlines() if "|" in line]
+    assert "netlog.remind" in imported  # the check itself works
+    assert not [m for m in imported if m.startswith(("sqlalchemy", "sqlmodel")) or m == "netlog.models"]
+
+
 # -- snooze -------------------------------------------------------------------
 
 

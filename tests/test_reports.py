@@ -293,15 +293,22 @@ def test_hungry_query_seeks_per_contact_and_never_scans_history(journal, env):
     entry table is an index SEARCH, none a SCAN (which would read history)."""
     from datetime import date
 
-    from sqlalchemy import event
-
     from netlog import db, reports
+
+    class Recording:
+        """The journal's connection, noting every statement and its parameters."""
+
+        def __init__(self, conn: sqlite3.Connection) -> None:
+            self.conn = conn
+
+        def execute(self, sql: str, params: object = ()) -> sqlite3.Cursor:
+            seen.append((sql, params))
+            return self.conn.execute(sql, params)  # type: ignore[arg-type]
 
     j = db.open_journal(env.db, create=False)
     seen: list[tuple[str, object]] = []
-    event.listen(j.engine, "before_cursor_execute", lambda c, cur, sql, params, ctx, many: seen.append((sql, params)))
-    with j.session(write=False) as s:
-        reports.hungry(s, date(2026, 11, 23))
+    with j.transaction(write=False) as conn:
+        reports.hungry(Recording(conn), date(2026, 11, 23))  # type: ignore[arg-type]
     j.close()
     main = [(sql, p) for sql, p in seen if "per_contact" in sql]
     assert len(main) == 1
@@ -319,6 +326,22 @@ def test_hungry_query_seeks_per_contact_and_never_scans_history(journal, env):
     # the check itself catches a query that walks the history
     assert scans_history("SELECT contact_id, max(day) FROM entry WHERE type = 'give' GROUP BY contact_id", ())
     con.close()
+
+
+LIGHT_COMMANDS = [["hungry"], [], ["balance"], ["asks"], ["owe"], ["stats"], ["cadence"]]
+
+
+@pytest.mark.parametrize("args", LIGHT_COMMANDS, ids=lambda a: " ".join(a) or "dashboard")
+def test_everyday_reports_do_not_import_sqlalchemy(journal, env, args):
+    """Issue 6: importing SQLAlchemy/SQLModel costs more than a whole report may take."""
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "netlog", *args], env=env.env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    imported = [line.rsplit("|", 1)[-1].strip() for line in r.stderr.splitlines() if "|" in line]
+    assert "netlog.reports" in imported  # the check itself works
+    assert not [m for m in imported if m.startswith(("sqlalchemy", "sqlmodel")) or m == "netlog.models"]
 
 
 # --------------------------------------------------------------------------
@@ -441,8 +464,8 @@ def test_owe_limit_contacts_keeps_whole_contacts(journal, env):
     from netlog import db, reports
 
     j = db.open_journal(env.db, create=False)
-    with j.session(write=False) as s:
-        got = reports.owe(s, date(2026, 11, 23), limit_contacts=2)
+    with j.transaction(write=False) as conn:
+        got = reports.owe(conn, date(2026, 11, 23), limit_contacts=2)
     j.close()
     assert [r["name"] for r in got] == ["Ivy Chen", "Ivy Chen", "Eve Martin", "Eve Martin"] and got.matched == 5
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netlog.cli import state as st
+
+if TYPE_CHECKING:
+    import sqlite3
 
 WELCOME = """netlog: a reciprocity journal. Give first, follow up once, keep relationships fed.
 
@@ -23,19 +26,19 @@ MORE = "More: netlog hungry, netlog asks, netlog owe, netlog balance, netlog sta
 def home() -> None:
     from netlog import journal
 
-    with st.reading() as s:
-        counts = journal.counts(s)
+    with st.reading() as conn:
+        counts = journal.counts(conn)
         if counts["contacts"] == 0:
             print(WELCOME)
             return
-        dashboard(s)
+        dashboard(conn)
 
 
-def dashboard(session) -> None:  # type: ignore[no-untyped-def]
+def dashboard(conn: sqlite3.Connection) -> None:
     """The five hungriest relationships and the asks to follow up now."""
     from netlog import reports
 
-    print_dashboard(reports.dashboard(session, st.today()))
+    print_dashboard(reports.dashboard(conn, st.today()))
 
 
 def print_dashboard(data: dict[str, Any]) -> None:

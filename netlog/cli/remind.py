@@ -35,11 +35,11 @@ def remind(
 
     today = st.today()
     if new_only:
-        with st.writing() as s:
-            items = digest.only_new(s, digest.gather(s, today, limit), today)
+        with st.writing() as conn:
+            items = digest.only_new(conn, digest.gather(conn, today, limit), today)
     else:
-        with st.reading() as s:
-            items = digest.gather(s, today, limit)
+        with st.reading() as conn:
+            items = digest.gather(conn, today, limit)
     if not items:
         return
     print(digest.render(items, fmt, today))

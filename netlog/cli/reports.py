@@ -192,8 +192,8 @@ def hungry(
     from netlog.render import Column, message
 
     fmt = fmt_of(as_json, as_csv)
-    with st.reading() as s:
-        rows = reports.hungry(s, st.today(), limit=limit, tag=tag, include_all=all_)
+    with st.reading() as conn:
+        rows = reports.hungry(conn, st.today(), limit=limit, tag=tag, include_all=all_)
     if output(rows, HUNGRY_KEYS, fmt):
         return
     if not rows:
@@ -235,8 +235,8 @@ def balance(
     from netlog.render import Column, message
 
     fmt = fmt_of(as_json, as_csv)
-    with st.reading() as s:
-        rows = reports.balance(s, st.today(), tag=tag, label=label, limit=limit)
+    with st.reading() as conn:
+        rows = reports.balance(conn, st.today(), tag=tag, label=label, limit=limit)
     if output(rows, BALANCE_KEYS, fmt):
         return
     if not rows:
@@ -285,9 +285,9 @@ def asks(
     states = [choice(state, reports.ASK_STATES, "--state")] if state else None
     if states and all_:
         raise UsageError("--state shows open asks only; leave out --all")
-    with st.reading() as s:
-        contact = journal.find_contact(s, name) if name else None
-        rows = reports.asks(s, st.today(), include_all=all_, contact_id=contact.id if contact else None, states=states)
+    with st.reading() as conn:
+        contact = journal.find_contact(conn, name) if name else None
+        rows = reports.asks(conn, st.today(), include_all=all_, contact_id=contact.id if contact else None, states=states)
     if output(rows, ASK_KEYS, fmt):
         return
     if not rows:
@@ -317,9 +317,9 @@ def owe(
     from netlog.render import Column, message
 
     fmt = fmt_of(as_json, as_csv)
-    with st.reading() as s:
-        contact = journal.find_contact(s, name) if name else None
-        rows = reports.owe(s, st.today(), contact_id=contact.id if contact else None)
+    with st.reading() as conn:
+        contact = journal.find_contact(conn, name) if name else None
+        rows = reports.owe(conn, st.today(), contact_id=contact.id if contact else None)
     if output(rows, OWE_KEYS, fmt):
         return
     if not rows:
@@ -360,8 +360,8 @@ def stats(
     from netlog.render import print_csv, print_json
 
     fmt = fmt_of(as_json, as_csv)
-    with st.reading() as s:
-        data = reports.stats(s, st.today(), months=months)
+    with st.reading() as conn:
+        data = reports.stats(conn, st.today(), months=months)
     if fmt == "json":
         print_json(data)
         return
@@ -437,18 +437,18 @@ def cadence(
     if every is not None and tag is None:
         raise UsageError("DURATION needs a TAG before it; for the journal-wide cadence use --default")
     if every is not None or default_days is not None:
-        with st.writing() as s:
+        with st.writing() as conn:
             if default_days is not None:
-                reports.set_default_cadence(s, default_days)
+                reports.set_default_cadence(conn, default_days)
                 st.say(f"Journal-wide cadence: every {format_days(default_days)} ({default_days} days).")
             if every is not None and tag is not None:
-                name = reports.set_tag_cadence(s, tag, days)
+                name = reports.set_tag_cadence(conn, tag, days)
                 st.say(f"Tag {name}: every {format_days(days)} ({days} days)." if days else f"Tag {name}: follows the journal-wide cadence.")
         return
-    with st.reading() as s:
-        rows = reports.cadences(s)
+    with st.reading() as conn:
+        rows = reports.cadences(conn)
         if tag is not None:
-            key = reports.find_tag(s, tag, "TAG").name
+            key = reports.find_tag(conn, tag, "TAG").name
             rows = [r for r in rows if r["tag"] == key]
     if output(rows, CADENCE_KEYS, fmt):
         return
@@ -503,7 +503,7 @@ def demo(
     from netlog import reports
     from netlog.cli.home import print_dashboard
 
-    with journal.session(write=False) as s:
-        print_dashboard(reports.dashboard(s, today))
+    with journal.transaction(write=False) as conn:
+        print_dashboard(reports.dashboard(conn, today))
     db_opt = f"--db {shlex.quote(str(built.path))}"
     st.say(f"Demo journal: {built.path}\nExplore it: netlog {db_opt} hungry   (also: asks, balance, owe, stats, show NAME)")
