@@ -450,7 +450,8 @@ def ask_state(today: date, day: date, follow_up: date | None, followups: int, ou
 
 def _state_where(state: str) -> str:
     """SQL for open asks in one state; needs :today and :follow_from (today - 7 days)."""
-    due = "(entry.follow_up <= :today OR entry.follow_up IS NULL AND entry.day <= :follow_from)"
+    # coalesce: with no follow-up date and a young ask the OR is NULL, not false
+    due = "coalesce(entry.follow_up <= :today OR (entry.follow_up IS NULL AND entry.day <= :follow_from), 0)"
     if state == "waiting":
         return f"NOT {due}"
     if state == "follow up now":

@@ -409,6 +409,22 @@ def test_asks_states_and_order(journal):
     assert (by[37]["age_days"], by[39]["followups"], by[39]["followed_up_on"]) == (13, 1, "2026-11-20")
 
 
+def test_an_ask_without_follow_up_date_is_in_the_state_it_shows(cli, env):
+    """Imported asks may lack a follow-up date: 7 days after the ask stands in,
+    and filtering by state agrees with the state shown."""
+    cli("add", "Priya Raman")
+    cli("add", "Sam Lee")
+    cli("ask", "pri", "a young ask", "--on", "2026-11-20")
+    cli("ask", "sam", "an old ask", "--on", "2026-11-01")
+    con = sqlite3.connect(env.db)
+    con.execute("UPDATE entry SET follow_up = NULL")
+    con.commit()
+    con.close()
+    assert [(r["name"], r["state"]) for r in rows(cli, "asks")] == [("Sam Lee", "follow up now"), ("Priya Raman", "waiting")]
+    assert names(cli, "asks", "--state", "waiting") == ["Priya Raman"]
+    assert names(cli, "asks", "--state", "follow up now") == ["Sam Lee"]
+
+
 def test_asks_all_adds_resolved_with_outcome_as_state(journal):
     got = rows(journal, "asks", "--all")
     resolved = [(r["id"], r["state"], r["resolved_on"]) for r in got[6:]]
