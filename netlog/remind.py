@@ -28,6 +28,13 @@ SECTIONS = (
     ("owe", "Favors you owe"),
 )
 FORMATS = ("text", "markdown", "html", "json")
+# Where the rest of a section that did not fit is listed in full.
+MORE_COMMAND = {
+    "hungry": "netlog hungry",
+    "follow_up": 'netlog asks --state "follow up now"',
+    "let_go": 'netlog asks --state "let go"',
+    "owe": "netlog owe",
+}
 
 
 @dataclass
@@ -102,7 +109,31 @@ def _owe(conn: sqlite3.Connection, today: date, limit: int) -> list[Item]:
     return items
 
 
+@dataclass
+class Digest:
+    """The items a digest shows (at most ``limit`` per section), and how many
+    more each section had: a digest stays short however long the backlog."""
+
+    items: list[Item]
+    more: dict[str, int]
+
+
+def cap(items: list[Item], limit: int) -> Digest:
+    shown: list[Item] = []
+    counts: dict[str, int] = {}
+    more: dict[str, int] = {}
+    for i in items:
+        counts[i.section] = counts.get(i.section, 0) + 1
+        if counts[i.section] <= limit:
+            shown.append(i)
+        else:
+            more[i.section] = more.get(i.section, 0) + 1
+    return Digest(shown, more)
+
+
 def gather(conn: sqlite3.Connection, today: date, limit: int) -> list[Item]:
+    """Everything due: the ``limit`` hungriest and biggest debts, and every
+    due ask (oldest first), so that cap() can say how many more there are."""
     return [
         *_hungry(conn, today, limit),
         *_asks(conn, today, "follow up now"),
@@ -111,13 +142,16 @@ def gather(conn: sqlite3.Connection, today: date, limit: int) -> list[Item]:
     ]
 
 
-def only_new(conn: sqlite3.Connection, items: list[Item], today: date) -> list[Item]:
-    """Leave out what was reported before in the same state; remember what is due now.
+def only_new(conn: sqlite3.Connection, items: list[Item], today: date, limit: int) -> Digest:
+    """Leave out what was reported before in the same state; remember what is shown.
 
     Items no longer due are forgotten, so one that comes back is news again.
+    What did not fit under the limit is not remembered: it comes in a later
+    digest, a few a day, instead of never.
     """
     seen = {item: state for item, state in conn.execute("SELECT item, state FROM reported")}
-    fresh = [i for i in items if i.key not in seen or seen[i.key] != i.state]
+    digest = cap([i for i in items if i.key not in seen or seen[i.key] != i.state], limit)
+    shown = {i.key for i in digest.items}
     due = {i.key for i in items}
     gone = [k for k in seen if k not in due]
     for start in range(0, len(gone), 500):
@@ -127,46 +161,62 @@ def only_new(conn: sqlite3.Connection, items: list[Item], today: date) -> list[I
     for i in items:
         if i.key in seen and seen[i.key] == i.state:
             conn.execute("UPDATE reported SET last_on = ? WHERE item = ?", (day, i.key))
-        else:  # new, or in a new state: reported from today
+        elif i.key in shown:  # new, or in a new state: reported from today
             conn.execute(
                 "INSERT INTO reported (item, state, first_on, last_on) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (item) DO UPDATE SET state = excluded.state, first_on = excluded.first_on, last_on = excluded.last_on",
                 (i.key, i.state, day, day),
             )
-    return fresh
+    return digest
 
 
 # --------------------------------------------------------------------------
 # Rendering
 
 
-def _grouped(items: list[Item]) -> list[tuple[str, str, list[Item]]]:
-    return [(key, title, [i for i in items if i.section == key]) for key, title in SECTIONS if any(i.section == key for i in items)]
+def _grouped(d: Digest) -> list[tuple[str, str, list[Item], int]]:
+    """(section, title with its full count, items shown, how many more)."""
+    out = []
+    for key, title in SECTIONS:
+        group = [i for i in d.items if i.section == key]
+        if group:
+            more = d.more.get(key, 0)
+            out.append((key, f"{title} ({len(group) + more:,})", group, more))
+    return out
 
 
-def render(items: list[Item], fmt: str, today: date) -> str:
+def _more(key: str, more: int) -> str:
+    return f"… and {more:,} more: {MORE_COMMAND[key]}"
+
+
+def render(d: Digest, fmt: str, today: date) -> str:
     if fmt == "json":
-        return json.dumps({"date": today.isoformat(), "items": [asdict(i) for i in items]}, ensure_ascii=False, indent=2)
+        data = {"date": today.isoformat(), "items": [asdict(i) for i in d.items], "more": d.more}
+        return json.dumps(data, ensure_ascii=False, indent=2)
     if fmt == "markdown":
-        return _markdown(items, today)
+        return _markdown(d, today)
     if fmt == "html":
-        return _html(items, today)
-    return _text(items, today)
+        return _html(d, today)
+    return _text(d, today)
 
 
-def _text(items: list[Item], today: date) -> str:
+def _text(d: Digest, today: date) -> str:
     lines = [f"netlog digest for {today.isoformat()}"]
-    for _, title, group in _grouped(items):
-        lines += ["", f"{title} ({len(group)})"]
+    for key, title, group, more in _grouped(d):
+        lines += ["", title]
         lines += [f"  - {i.text}\n      {i.command}" for i in group]
+        if more:
+            lines.append(f"  {_more(key, more)}")
     return "\n".join(lines)
 
 
-def _markdown(items: list[Item], today: date) -> str:
+def _markdown(d: Digest, today: date) -> str:
     lines = [f"# netlog digest for {today.isoformat()}"]
-    for _, title, group in _grouped(items):
-        lines += ["", f"## {title} ({len(group)})", ""]
+    for key, title, group, more in _grouped(d):
+        lines += ["", f"## {title}", ""]
         lines += [f"- {_md_escape(i.text)}: `{i.command}`" for i in group]
+        if more:
+            lines.append(f"- {_md_escape(_more(key, more).split(': ')[0])}: `{MORE_COMMAND[key]}`")
     return "\n".join(lines)
 
 
@@ -185,10 +235,10 @@ _PAGE = (
 )
 
 
-def _html(items: list[Item], today: date) -> str:
+def _html(d: Digest, today: date) -> str:
     parts = []
-    for _, title, group in _grouped(items):
-        parts.append(f'<h2 style="font-size:16px;margin:20px 0 8px 0;color:#333;">{html.escape(title)} ({len(group)})</h2>')
+    for key, title, group, more in _grouped(d):
+        parts.append(f'<h2 style="font-size:16px;margin:20px 0 8px 0;color:#333;">{html.escape(title)}</h2>')
         parts.append('<ul style="margin:0;padding-left:20px;">')
         for i in group:
             parts.append(
@@ -196,5 +246,7 @@ def _html(items: list[Item], today: date) -> str:
                 f'<code style="font-family:Menlo,Consolas,monospace;font-size:12px;background:#f0f0ee;padding:1px 4px;border-radius:3px;">'
                 f"{html.escape(i.command)}</code></li>"
             )
+        if more:
+            parts.append(f'<li style="margin:0 0 8px 0;line-height:1.4;color:#555;">{html.escape(_more(key, more))}</li>')
         parts.append("</ul>")
     return _PAGE.format(title=html.escape(f"netlog digest for {today.isoformat()}"), body="\n".join(parts))

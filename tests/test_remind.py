@@ -91,6 +91,37 @@ def test_limit(due):
     assert "Relationships to feed (1)" in out and "Another Hungry" in out and "Priya Raman" not in out
 
 
+@pytest.fixture
+def backlog(cli):
+    """Seven asks to follow up now, asked on 2026-11-01 .. 2026-11-07 (ids 2..8)."""
+    cli("add", "Priya Raman")
+    cli("give", "pri", "coffee", "--on", "2026-11-20")
+    for n in range(1, 8):
+        cli("ask", "pri", f"favor {n}", "--on", f"2026-11-0{n}")
+    return cli
+
+
+def test_each_section_shows_at_most_limit_then_counts_the_rest(backlog):
+    out = backlog("remind", "--limit", "2").stdout
+    assert "Asks to follow up now (7)\n" in out
+    assert "#2 Priya" in out and "#3 Priya" in out and "#4 Priya" not in out  # oldest first
+    assert out.endswith('  … and 5 more: netlog asks --state "follow up now"\n')
+    md = backlog("remind", "--limit", "2", "--format", "markdown").stdout
+    assert '- … and 5 more: `netlog asks --state "follow up now"`' in md
+    assert "… and 5 more" in backlog("remind", "--limit", "2", "--format", "html").stdout
+    data = json.loads(backlog("remind", "--limit", "2", "--format", "json").stdout)
+    assert [i["key"] for i in data["items"]] == ["ask:2", "ask:3"] and data["more"] == {"follow_up": 5}
+
+
+def test_new_only_brings_a_backlog_a_few_a_day(backlog):
+    shown = []
+    for _ in range(4):
+        data = json.loads(backlog("remind", "--new-only", "--limit", "2", "--format", "json").stdout or '{"items": []}')
+        shown.append([i["key"] for i in data["items"]])
+    assert shown == [["ask:2", "ask:3"], ["ask:4", "ask:5"], ["ask:6", "ask:7"], ["ask:8"]]
+    assert backlog("remind", "--new-only", "--limit", "2").stdout == ""
+
+
 def test_markdown(due):
     out = due("remind", "--format", "markdown").stdout
     assert out.startswith("# netlog digest for 2026-11-23\n")

@@ -10,7 +10,7 @@ from netlog.cli.base import app
 
 @app.command(rich_help_panel="Reports")
 def remind(
-    limit: int = typer.Option(5, "--limit", "-n", min=1, help="At most this many relationships and debts."),
+    limit: int = typer.Option(5, "--limit", "-n", min=1, help="At most this many items in each section; the rest are counted."),
     fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT", help="text, markdown, html (one page fit to mail) or json."),
     exit_code: bool = typer.Option(False, "--exit-code", help="Exit 1 when something is due (for scripts)."),
     new_only: bool = typer.Option(False, "--new-only", help="Leave out what an earlier digest reported that has not changed since."),
@@ -18,7 +18,8 @@ def remind(
     """What needs you today: prints nothing at all when nothing is due.
 
     Lists the relationships most overdue, asks to follow up now, asks to let go,
-    and favors you owe, each with the command that acts on it.
+    and favors you owe, each with the command that acts on it; at most --limit
+    in each section, oldest first, then how many more and where to see them.
 
     Example: netlog remind --new-only   (in a crontab: 0 8 * * * netlog remind --new-only)
     """
@@ -36,12 +37,12 @@ def remind(
     today = st.today()
     if new_only:
         with st.writing() as conn:
-            items = digest.only_new(conn, digest.gather(conn, today, limit), today)
+            shown = digest.only_new(conn, digest.gather(conn, today, limit), today, limit)
     else:
         with st.reading() as conn:
-            items = digest.gather(conn, today, limit)
-    if not items:
+            shown = digest.cap(digest.gather(conn, today, limit), limit)
+    if not shown.items:
         return
-    print(digest.render(items, fmt, today))
+    print(digest.render(shown, fmt, today))
     if exit_code:
         raise typer.Exit(1)
