@@ -134,8 +134,50 @@ def _v3_helped_index(conn: sqlite3.Connection) -> None:
     )
 
 
+# The last day you fed a contact: your latest give to them, or the latest
+# introduction that named them. Frozen with v4: triggers keep it exact.
+LAST_GIVEN_OF_CONTACT = (
+    "(SELECT max(d) FROM (SELECT max(g.day) AS d FROM entry AS g WHERE g.contact_id = contact.id AND g.type = 'give'"
+    " UNION ALL SELECT max(i.day) FROM entry AS i WHERE i.other_id = contact.id))"
+)
+V4_SCHEMA = [
+    "ALTER TABLE contact ADD COLUMN last_given DATE",
+    f"UPDATE contact SET last_given = {LAST_GIVEN_OF_CONTACT}",
+    """CREATE TRIGGER fed_on_insert AFTER INSERT ON entry WHEN NEW.type = 'give' BEGIN
+        UPDATE contact SET last_given = NEW.day
+        WHERE id IN (NEW.contact_id, NEW.other_id) AND (last_given IS NULL OR last_given < NEW.day);
+    END""",
+    f"""CREATE TRIGGER fed_on_delete AFTER DELETE ON entry WHEN OLD.type = 'give' BEGIN
+        UPDATE contact SET last_given = {LAST_GIVEN_OF_CONTACT} WHERE id IN (OLD.contact_id, OLD.other_id);
+    END""",
+    f"""CREATE TRIGGER fed_on_update AFTER UPDATE OF type, day, contact_id, other_id ON entry
+    WHEN OLD.type = 'give' OR NEW.type = 'give' BEGIN
+        UPDATE contact SET last_given = {LAST_GIVEN_OF_CONTACT}
+        WHERE id IN (OLD.contact_id, OLD.other_id, NEW.contact_id, NEW.other_id);
+    END""",
+]
+
+
+def _v4_last_given(conn: sqlite3.Connection) -> None:
+    """Each contact's last give, kept in the contact row by triggers on entry,
+    so hungry, the dashboard and remind read the contact table alone instead
+    of seeking two indexes per contact: flat however long the history."""
+    for sql in V4_SCHEMA:
+        conn.execute(sql)
+
+
+def refresh_last_given(conn: sqlite3.Connection) -> None:
+    """Recompute every contact's last_given (after a bulk load without triggers)."""
+    conn.execute(f"UPDATE contact SET last_given = {LAST_GIVEN_OF_CONTACT}")
+
+
+def stale_last_given(conn: sqlite3.Connection) -> list[int]:
+    """Contacts whose kept last_given disagrees with the entries (for check)."""
+    return [r[0] for r in conn.execute(f"SELECT id FROM contact WHERE last_given IS NOT {LAST_GIVEN_OF_CONTACT}")]
+
+
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_reported, _v3_helped_index]
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_reported, _v3_helped_index, _v4_last_given]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -415,12 +415,9 @@ def cadence(conn: sqlite3.Connection, contact: Contact) -> tuple[int, str]:
 
 
 def last_given(conn: sqlite3.Connection, contact_id: int) -> date | None:
-    """The last day you gave to this contact, introductions to others included.
-    Two index seeks: entry(contact_id, type, day) and entry(other_id, day)."""
-    own = _one(conn, "SELECT max(day) FROM entry WHERE contact_id = ? AND type = 'give'", (contact_id,))
-    intro = _one(conn, "SELECT max(day) FROM entry WHERE other_id = ?", (contact_id,))
-    days = [d for d in (_day(own), _day(intro)) if d]
-    return max(days) if days else None
+    """The last day you gave to this contact, or introduced them to someone:
+    kept in the contact row by triggers (db.V4_SCHEMA)."""
+    return _day(_one(conn, "SELECT last_given FROM contact WHERE id = ?", (contact_id,)))
 
 
 # --------------------------------------------------------------------------

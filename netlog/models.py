@@ -36,6 +36,7 @@ class Contact(SQLModel, table=True):
     added_on: date
     archived: bool = False
     snoozed_until: Optional[date] = None
+    last_given: Optional[date] = None  # kept by triggers (db.V4_SCHEMA); never written by netlog
 
 
 class Tag(SQLModel, table=True):

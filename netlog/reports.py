@@ -9,11 +9,11 @@ report may take) and aggregate in SQL over indexed columns; nothing here loads
 every entry.
 
 How the hungry report stays flat as the years pile up: it walks the active
-contacts, and for each one asks the index ``entry(contact_id, type, day)`` for
-its latest give and ``entry(other_id, day)`` for its latest introduction (one
-seek each), computes the overdue score in SQL, orders and limits; only then
-does it count totals, for the rows shown. Its cost grows with the number of
-contacts, not with the length of the history (a test checks the plan).
+contacts and reads each one's last give from the contact row itself (the
+column ``last_given``, kept exact by triggers on entry: see db.V4_SCHEMA),
+computes the overdue score in SQL, orders and limits; only then does it count
+totals, for the rows shown. It never reads the history, whose length does not
+matter (a test checks the plan).
 """
 
 from __future__ import annotations
@@ -105,18 +105,17 @@ def find_tag(conn: sqlite3.Connection, typed: str, what: str = "--tag") -> TagRo
 # planner matches them against the partial indexes.
 
 
-def _last_gives(contact_id: str) -> tuple[str, str]:
-    """Correlated subqueries: the latest give to a contact, and the latest
-    introduction that named them (an intro feeds both people). One index seek each."""
-    own = f"(SELECT max(g.day) FROM entry AS g WHERE g.contact_id = {contact_id} AND g.type = 'give')"
-    # other_id is only ever set on gives (a CHECK says so), so entry(other_id, day) answers alone
-    intro = f"(SELECT max(i.day) FROM entry AS i WHERE i.other_id = {contact_id})"
-    return own, intro
-
-
-def _later(a: str, b: str) -> str:
-    """The later of two nullable dates (NULL only when both are)."""
-    return f"CASE WHEN {a} IS NULL THEN {b} WHEN {b} IS NULL THEN {a} WHEN {a} >= {b} THEN {a} ELSE {b} END"
+def _fed_by_own_give(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> set[int]:
+    """Of rows with a last_given, the contacts whose last feeding was a give to
+    them (the rest were fed by an introduction that named them). One seek per
+    row shown, never per contact."""
+    out = set()
+    for r in rows:
+        if r["last_given"] and conn.execute(
+            "SELECT 1 FROM entry WHERE contact_id = ? AND type = 'give' AND day = ? LIMIT 1", (r["id"], r["last_given"])
+        ).fetchone():
+            out.add(r["id"])
+    return out
 
 
 def _tag_every(contact_id: str) -> str:
@@ -156,16 +155,14 @@ def _active(include_snoozed: bool) -> str:
 
 def hungry_query(today: date, default_every: int, *, limit: int | None, tag_id: int | None, include_all: bool) -> tuple[str, dict[str, Any]]:
     """The hungry report's one query (SQL text and its parameters): per active
-    contact, seek the last give, score in SQL, order, limit. Totals come
-    later, for the rows shown."""
-    own, intro = _last_gives("contact.id")
+    contact, its kept last_given (db.V4_SCHEMA), score in SQL, order, limit.
+    Totals come later, for the rows shown."""
     params: dict[str, Any] = {"today": today.isoformat(), "default_every": int(default_every)}
     where = _active(include_snoozed=include_all)
     if tag_id is not None:
         where += " AND contact.id IN (SELECT contact_tag.contact_id FROM contact_tag WHERE contact_tag.tag_id = :tag_id)"
         params["tag_id"] = tag_id
-    last = _later("p.last_own", "p.last_intro")
-    days = f"({db.day_number(':today')} - {db.day_number(f'coalesce({last}, p.added_on)')})"
+    days = f"({db.day_number(':today')} - {db.day_number('coalesce(p.last_given, p.added_on)')})"
     every = "coalesce(p.own_every, p.tag_every, :default_every)"
     # "only takes" is checked here, for the rows past the due filter only, and
     # ORDER BY names the result columns, so SQLite computes each once per row
@@ -174,10 +171,10 @@ def hungry_query(today: date, default_every: int, *, limit: int | None, tag_id: 
         f"WITH per_contact AS {_materialized()}("
         "SELECT contact.id AS id, contact.name AS name, contact.name_key AS name_key, contact.added_on AS added_on,"
         " contact.snoozed_until AS snoozed_until, contact.every_days AS own_every,"
-        f" {_tag_every('contact.id')} AS tag_every, {own} AS last_own, {intro} AS last_intro"
+        f" {_tag_every('contact.id')} AS tag_every, contact.last_given AS last_given"
         f" FROM contact WHERE {where})"
         " SELECT p.id AS id, p.name AS name, p.added_on AS added_on, p.snoozed_until AS snoozed_until,"
-        " p.own_every AS own_every, p.tag_every AS tag_every, p.last_own AS last_own, p.last_intro AS last_intro,"
+        " p.own_every AS own_every, p.tag_every AS tag_every, p.last_given AS last_given,"
         f" {only_takes} AS only_takes,"
         f" CAST({days} AS INTEGER) AS days_since,"
         f" {every} AS every,"
@@ -221,9 +218,9 @@ def hungry(
     totals = _totals_for(conn, ids)
     tags = _tags_for(conn, ids)
     tag_cadence = _tag_cadence_names(conn, [r["id"] for r in found if r["own_every"] is None and r["tag_every"] is not None])
+    own_give = _fed_by_own_give(conn, found)
     for r in found:
-        last_own, last_intro = _day(r["last_own"]), _day(r["last_intro"])
-        last = max(d for d in (last_own, last_intro) if d) if (last_own or last_intro) else None
+        last = _day(r["last_given"])
         snoozed_until = _day(r["snoozed_until"])
         t = totals.get(r["id"], _zero())
         row = {
@@ -231,7 +228,7 @@ def hungry(
             "name": r["name"],
             "tags": tags.get(r["id"], []),
             "last_given": _iso(last),
-            "counted_from": "added" if last is None else "intro" if last_intro == last and last_own != last else "give",
+            "counted_from": "added" if last is None else "give" if r["id"] in own_give else "intro",
             "since": _iso(last or _day(r["added_on"])),
             "days_since": int(r["days_since"]),
             "every": int(r["every"]),
@@ -538,21 +535,20 @@ def owe(
     too with ``active_only``; ``limit_contacts`` keeps the first N contacts'
     favors (``matched`` still counts them all).
     """
-    own, intro = _last_gives("contact.id")
     params: dict[str, Any] = {"today": today.isoformat(), "never": date(1, 1, 1).isoformat()}
     where = _active(include_snoozed=not active_only)
     if contact_id is not None:
         where += " AND contact.id = :contact_id"
         params["contact_id"] = contact_id
-    since = f"coalesce({_later('p.last_own', 'p.last_intro')}, :never)"
+    since = "coalesce(p.last_given, :never)"
     cols = (
-        "p.id AS contact_id, p.name AS name, p.name_key AS name_key, p.last_own AS last_own, p.last_intro AS last_intro,"
+        "p.id AS contact_id, p.name AS name, p.name_key AS name_key, p.last_given AS last_given,"
         " entry.id AS id, entry.type AS type, entry.kind AS kind, entry.what AS what"
     )
     # one statement: the per-contact seeks run once for both kinds of favor
     sql = (
         f"WITH owe_contact AS {_materialized()}("
-        f"SELECT contact.id AS id, contact.name AS name, contact.name_key AS name_key, {own} AS last_own, {intro} AS last_intro"
+        "SELECT contact.id AS id, contact.name AS name, contact.name_key AS name_key, contact.last_given AS last_given"
         f" FROM contact WHERE {where})"
         f" SELECT {cols}, entry.day AS received_on FROM owe_contact AS p"
         f" JOIN entry ON entry.contact_id = p.id AND entry.type = 'got' AND entry.day > {since}"
@@ -575,8 +571,7 @@ def owe(
             if len(kept) >= limit_contacts:
                 continue
             kept.add(r["contact_id"])
-        last_own, last_intro = _day(r["last_own"]), _day(r["last_intro"])
-        last = max(d for d in (last_own, last_intro) if d) if (last_own or last_intro) else None
+        last = _day(r["last_given"])
         out.append(
             {
                 "id": r["id"],

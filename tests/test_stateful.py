@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from dataclasses import dataclass, field
 
 import pytest
@@ -14,6 +15,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from conftest import Cli
+
+from netlog import db
 
 NAMES = ["Priya Raman", "Sam Lee", "Zoë Müller", "Wen Zhou", "Amara Okafor", "Jonas Berg"]
 OUTCOMES = ["helped", "declined", "ignored"]
@@ -157,6 +160,18 @@ class Journal(RuleBasedStateMachine):
             for e in json.loads(self.run("log", "--limit", "0", "--json").stdout)
         }
         assert got == self.m.entries
+
+    @invariant()
+    def kept_last_give_is_exact(self) -> None:
+        """The triggers keep contact.last_given equal to what the entries say,
+        through gives, intros, undo, rm and merge."""
+        if not hasattr(self, "m") or not os.path.exists(self.cli.env.db):
+            return
+        con = sqlite3.connect(self.cli.env.db)
+        try:
+            assert db.stale_last_given(con) == []
+        finally:
+            con.close()
 
     @invariant()
     def contacts_and_reports_match(self) -> None:

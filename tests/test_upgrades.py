@@ -21,11 +21,20 @@ def test_a_journal_is_kept_for_every_schema_version():
     assert not missing, f"add tests/data/schemas/v{missing[0]}.db (see build.py there)"
 
 
-def _table_rows(path: Path) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
+def _columns(path: Path) -> dict[str, list[str]]:
     con = sqlite3.connect(path)
     try:
         names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        return {n: con.execute(f'SELECT * FROM "{n}" ORDER BY 1').fetchall() for n in names}
+        return {n: [r[1] for r in con.execute(f'PRAGMA table_info("{n}")')] for n in names}
+    finally:
+        con.close()
+
+
+def _table_rows(path: Path, columns: dict[str, list[str]]) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
+    """Every row of the given tables, in the given columns (a later schema may add some)."""
+    con = sqlite3.connect(path)
+    try:
+        return {n: con.execute(f'SELECT {", ".join(cols)} FROM "{n}" ORDER BY 1').fetchall() for n, cols in columns.items()}
     finally:
         con.close()
 
@@ -34,15 +43,18 @@ def _table_rows(path: Path) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
 def test_old_journal_upgrades_and_keeps_every_row(version, env, cli, tmp_path):
     path = tmp_path / f"v{version}.db"
     shutil.copy(SCHEMAS / f"v{version}.db", path)
-    before = _table_rows(path)
+    old_columns = _columns(path)
+    before = _table_rows(path, old_columns)
     entries = json.loads(cli("--db", str(path), "log", "--limit", "0", "--json").stdout)
     assert len(entries) == len(before["entry"]) > 100
-    after = _table_rows(path)
+    after = _table_rows(path, old_columns)
     for table, old_rows in before.items():
         assert after[table] == old_rows, table  # every row kept, unchanged
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert db.stale_last_given(con) == []  # v4: each contact's last give, kept exact
+    assert con.execute("SELECT count(last_given) FROM contact").fetchone()[0] > 10
     con.close()
     # and it works as a journal: a write, a lookup by name, the cadence of a tag
     cli("--db", str(path), "give", "priya raman", "coffee")

@@ -69,7 +69,26 @@ V2 = V1 + [
 V3 = V2 + [
     "CREATE INDEX ix_entry_helped ON entry (contact_id, resolved_on) WHERE type = 'ask' AND outcome = 'helped'",
 ]
-SCHEMAS = {1: V1, 2: V2, 3: V3}
+LAST_GIVEN = (
+    "(SELECT max(d) FROM (SELECT max(g.day) AS d FROM entry AS g WHERE g.contact_id = contact.id AND g.type = 'give'"
+    " UNION ALL SELECT max(i.day) FROM entry AS i WHERE i.other_id = contact.id))"
+)
+V4 = V3 + [
+    "ALTER TABLE contact ADD COLUMN last_given DATE",
+    f"""CREATE TRIGGER fed_on_insert AFTER INSERT ON entry WHEN NEW.type = 'give' BEGIN
+        UPDATE contact SET last_given = NEW.day
+        WHERE id IN (NEW.contact_id, NEW.other_id) AND (last_given IS NULL OR last_given < NEW.day);
+    END""",
+    f"""CREATE TRIGGER fed_on_delete AFTER DELETE ON entry WHEN OLD.type = 'give' BEGIN
+        UPDATE contact SET last_given = {LAST_GIVEN} WHERE id IN (OLD.contact_id, OLD.other_id);
+    END""",
+    f"""CREATE TRIGGER fed_on_update AFTER UPDATE OF type, day, contact_id, other_id ON entry
+    WHEN OLD.type = 'give' OR NEW.type = 'give' BEGIN
+        UPDATE contact SET last_given = {LAST_GIVEN}
+        WHERE id IN (OLD.contact_id, OLD.other_id, NEW.contact_id, NEW.other_id);
+    END""",
+]
+SCHEMAS = {1: V1, 2: V2, 3: V3, 4: V4}
 
 FIRST = ["Priya", "Tomás", "Grace", "Wen", "Amara", "Jonas", "Zoë", "Kwame", "Ingrid", "Yuki", "Omar", "Lucía"]
 LAST = ["Raman", "Ibarra", "O'Neill", "Zhou", "Okafor", "Berg", "Müller", "Mensah", "Larsen", "Tanaka", "Haddad", "Fernández"]
@@ -90,7 +109,8 @@ def build(version: int) -> Path:
         name = f"{f} {l}"
         contacts.append(i)
         con.execute(
-            "INSERT INTO contact VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO contact (id, name, name_key, email, phone, company, title, url, met, note, birthday, every_days,"
+            " added_on, archived, snoozed_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (i, name, name.casefold(), f"{f.lower()}@example.org" if i % 2 else None, "+1 555 0100" if i % 5 == 0 else None,
              rng.choice(["Northwind", "Contoso", None]), rng.choice(["CTO", "Recruiter", None]), None, "PyCon 2019" if i % 4 == 0 else None,
              "likes jazz" if i % 6 == 0 else None, "1988-04-17" if i == 3 else None, 21 if i % 7 == 0 else None,
