@@ -173,18 +173,19 @@ def hungry_query(today: date, default_every: int, *, limit: int | None, tag_id: 
         " contact.snoozed_until AS snoozed_until, contact.every_days AS own_every,"
         f" {_tag_every('contact.id')} AS tag_every, contact.last_given AS last_given"
         f" FROM contact WHERE {where})"
-        " SELECT p.id AS id, p.name AS name, p.added_on AS added_on, p.snoozed_until AS snoozed_until,"
+        # the rows past the due filter, each with "only takes" computed once
+        f", scored AS {_materialized()}("
+        " SELECT p.id AS id, p.name AS name, p.name_key AS name_key, p.added_on AS added_on, p.snoozed_until AS snoozed_until,"
         " p.own_every AS own_every, p.tag_every AS tag_every, p.last_given AS last_given,"
         f" {only_takes} AS only_takes,"
         f" CAST({days} AS INTEGER) AS days_since,"
         f" {every} AS every,"
-        f" CAST({days} AS FLOAT) / ({every} + 0.0) AS overdue,"
-        " count(*) OVER () AS matched,"
-        f" sum({only_takes}) OVER () AS matched_only_takes"
+        f" CAST({days} AS FLOAT) / ({every} + 0.0) AS overdue"
         " FROM per_contact AS p"
+        + ("" if include_all else f" WHERE {days} >= {every}")
+        + ")"
+        " SELECT *, count(*) OVER () AS matched, sum(only_takes) OVER () AS matched_only_takes FROM scored AS p"
     )
-    if not include_all:
-        sql += f" WHERE {days} >= {every}"
     sql += " ORDER BY only_takes, overdue DESC, p.name_key, p.id"
     if limit:
         sql += " LIMIT :limit"
