@@ -520,3 +520,11 @@ def day_number(sql: str) -> str:
     SQLite's julianday(); on PostgreSQL this would be a date difference.
     """
     return f"julianday({sql})"
+
+
+def plus_days(sql: str, days: int) -> str:
+    """SQL for a DATE some days later, as ISO text ('YYYY-MM-DD').
+
+    SQLite's date() modifier; on PostgreSQL, (sql + days)::text.
+    """
+    return f"date({sql}, '{int(days):+d} days')"

@@ -77,9 +77,13 @@ def _hungry(conn: sqlite3.Connection, today: date, limit: int) -> list[Item]:
     return items
 
 
-def _asks(conn: sqlite3.Connection, today: date, state: str) -> list[Item]:
+def _asks(conn: sqlite3.Connection, today: date, state: str, limit: int | None = None) -> list[Item]:
+    return _asks_items(reports.asks(conn, today, states=[state], active_only=True, limit=limit), state)
+
+
+def _asks_items(rows: list[dict[str, Any]], state: str) -> list[Item]:
     items = []
-    for r in reports.asks(conn, today, states=[state], active_only=True):
+    for r in rows:
         what = " ".join(r["what"].split())
         if len(what) > 60:
             what = what[:59] + "…"
@@ -131,9 +135,23 @@ def cap(items: list[Item], limit: int) -> Digest:
     return Digest(shown, more)
 
 
+def digest(conn: sqlite3.Connection, today: date, limit: int) -> Digest:
+    """What is due, at most ``limit`` per section: only the asks shown are
+    read, and SQL counts the rest."""
+    more: dict[str, int] = {}
+    items = _hungry(conn, today, limit)
+    for key, state in (("follow_up", "follow up now"), ("let_go", "let go")):
+        rows = reports.asks(conn, today, states=[state], active_only=True, limit=limit)
+        items += _asks_items(rows, state)
+        if rows.matched > len(rows):
+            more[key] = rows.matched - len(rows)
+    items += _owe(conn, today, limit)
+    return Digest(items, more)
+
+
 def gather(conn: sqlite3.Connection, today: date, limit: int) -> list[Item]:
     """Everything due: the ``limit`` hungriest and biggest debts, and every
-    due ask (oldest first), so that cap() can say how many more there are."""
+    due ask (oldest first), for --new-only to choose from."""
     return [
         *_hungry(conn, today, limit),
         *_asks(conn, today, "follow up now"),

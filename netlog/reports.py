@@ -465,11 +465,13 @@ def asks(
     contact_id: int | None = None,
     states: Sequence[str] | None = None,
     active_only: bool = False,
+    limit: int | None = None,
 ) -> Rows:
     """Open asks, earliest follow-up first; with ``include_all``, then the
     resolved ones, latest resolved first. ``states`` keeps only open asks in
     those states (SQL, on the open-ask index); ``active_only`` leaves out
-    snoozed contacts (archived ones are always left out)."""
+    snoozed contacts (archived ones are always left out). ``limit`` keeps the
+    first open asks (ordered and cut in SQL; ``matched`` counts them all)."""
     params: dict[str, Any] = {
         "today": today.isoformat(),
         "follow_from": (today - timedelta(days=journal.DEFAULT_FOLLOW_UP_DAYS)).isoformat(),
@@ -487,7 +489,15 @@ def asks(
     open_sql = base + " AND entry.outcome IS NULL"
     if states:
         open_sql += " AND (" + " OR ".join(_state_where(s) for s in states) + ")"
+    matched = None
+    if limit and not include_all:
+        first_due = f"coalesce(entry.follow_up, {db.plus_days('entry.day', journal.DEFAULT_FOLLOW_UP_DAYS)})"
+        open_sql = open_sql.replace("SELECT ", "SELECT count(*) OVER () AS matched_total, ", 1)
+        open_sql += f" ORDER BY {first_due}, entry.id LIMIT :limit"
+        params["limit"] = int(limit)
     found = _dicts(conn.execute(open_sql, params))
+    if found and "matched_total" in found[0]:
+        matched = int(found[0]["matched_total"])
     found.sort(key=lambda r: (follow_up_day(_day(r["day"]), _day(r["follow_up"])), r["id"]))  # type: ignore[arg-type]
     if include_all:
         found += _dicts(conn.execute(base + " AND entry.outcome IS NOT NULL ORDER BY entry.resolved_on DESC, entry.id DESC", params))
@@ -511,7 +521,7 @@ def asks(
                 "resolved_on": _iso(_day(r["resolved_on"])),
             }
         )
-    out.matched = len(out)
+    out.matched = len(out) if matched is None else matched
     return out
 
 
@@ -712,10 +722,8 @@ def dashboard(conn: sqlite3.Connection, today: date, *, hungriest: int = 5, foll
     """The five hungriest relationships and the (first five) asks to follow up
     now, snoozed contacts left out of both; each list's ``matched`` says how
     many there are in all."""
-    follow = asks(conn, today, states=["follow up now"], active_only=True)
-    shown = Rows(follow[:follow_ups])
-    shown.matched = len(follow)
-    return {"hungry": hungry(conn, today, limit=hungriest), "follow_up": shown}
+    follow = asks(conn, today, states=["follow up now"], active_only=True, limit=follow_ups)
+    return {"hungry": hungry(conn, today, limit=hungriest), "follow_up": follow}
 
 
 def cadences(conn: sqlite3.Connection) -> list[dict[str, Any]]:

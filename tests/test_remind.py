@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -114,6 +115,10 @@ def test_each_section_shows_at_most_limit_then_counts_the_rest(backlog):
 
 
 def test_new_only_brings_a_backlog_a_few_a_day(backlog):
+    # the first --new-only digest is the plain one (SQL cuts one, Python the other)
+    plain = backlog("remind", "--limit", "2").stdout
+    shutil.copy(backlog.env.db, backlog.env.tmp / "copy.db")
+    assert backlog("--db", str(backlog.env.tmp / "copy.db"), "remind", "--new-only", "--limit", "2").stdout == plain
     shown = []
     for _ in range(4):
         data = json.loads(backlog("remind", "--new-only", "--limit", "2", "--format", "json").stdout or '{"items": []}')

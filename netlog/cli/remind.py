@@ -40,7 +40,7 @@ def remind(
             shown = digest.only_new(conn, digest.gather(conn, today, limit), today, limit)
     else:
         with st.reading() as conn:
-            shown = digest.cap(digest.gather(conn, today, limit), limit)
+            shown = digest.digest(conn, today, limit)
     if not shown.items:
         return
     print(digest.render(shown, fmt, today))
