@@ -134,46 +134,67 @@ def _v3_helped_index(conn: sqlite3.Connection) -> None:
     )
 
 
-# The last day you fed a contact: your latest give to them, or the latest
-# introduction that named them. Frozen with v4: triggers keep it exact.
+# The last day you fed a contact (your latest give to them, or the latest
+# introduction that named them), and the last day they did you a favor (a
+# 'got', or an ask they helped with, dated by when it was resolved). Frozen
+# with v4: triggers on entry keep both exact.
 LAST_GIVEN_OF_CONTACT = (
     "(SELECT max(d) FROM (SELECT max(g.day) AS d FROM entry AS g WHERE g.contact_id = contact.id AND g.type = 'give'"
     " UNION ALL SELECT max(i.day) FROM entry AS i WHERE i.other_id = contact.id))"
 )
+LAST_RECEIVED_OF_CONTACT = (
+    "(SELECT max(d) FROM (SELECT max(g.day) AS d FROM entry AS g WHERE g.contact_id = contact.id AND g.type = 'got'"
+    " UNION ALL SELECT max(h.resolved_on) FROM entry AS h WHERE h.contact_id = contact.id AND h.type = 'ask' AND h.outcome = 'helped'))"
+)
 V4_SCHEMA = [
     "ALTER TABLE contact ADD COLUMN last_given DATE",
-    f"UPDATE contact SET last_given = {LAST_GIVEN_OF_CONTACT}",
+    "ALTER TABLE contact ADD COLUMN last_received DATE",
+    f"UPDATE contact SET last_given = {LAST_GIVEN_OF_CONTACT}, last_received = {LAST_RECEIVED_OF_CONTACT}",
     """CREATE TRIGGER fed_on_insert AFTER INSERT ON entry WHEN NEW.type = 'give' BEGIN
         UPDATE contact SET last_given = NEW.day
         WHERE id IN (NEW.contact_id, NEW.other_id) AND (last_given IS NULL OR last_given < NEW.day);
     END""",
-    f"""CREATE TRIGGER fed_on_delete AFTER DELETE ON entry WHEN OLD.type = 'give' BEGIN
-        UPDATE contact SET last_given = {LAST_GIVEN_OF_CONTACT} WHERE id IN (OLD.contact_id, OLD.other_id);
+    """CREATE TRIGGER received_on_insert AFTER INSERT ON entry
+    WHEN NEW.type = 'got' OR (NEW.type = 'ask' AND NEW.outcome = 'helped' AND NEW.resolved_on IS NOT NULL) BEGIN
+        UPDATE contact SET last_received = CASE NEW.type WHEN 'got' THEN NEW.day ELSE NEW.resolved_on END
+        WHERE id = NEW.contact_id
+        AND (last_received IS NULL OR last_received < CASE NEW.type WHEN 'got' THEN NEW.day ELSE NEW.resolved_on END);
     END""",
-    f"""CREATE TRIGGER fed_on_update AFTER UPDATE OF type, day, contact_id, other_id ON entry
-    WHEN OLD.type = 'give' OR NEW.type = 'give' BEGIN
-        UPDATE contact SET last_given = {LAST_GIVEN_OF_CONTACT}
+    f"""CREATE TRIGGER kept_on_delete AFTER DELETE ON entry WHEN OLD.type != 'note' BEGIN
+        UPDATE contact SET last_given = {LAST_GIVEN_OF_CONTACT}, last_received = {LAST_RECEIVED_OF_CONTACT}
+        WHERE id IN (OLD.contact_id, OLD.other_id);
+    END""",
+    f"""CREATE TRIGGER kept_on_update AFTER UPDATE OF type, day, contact_id, other_id, outcome, resolved_on ON entry
+    WHEN OLD.type != 'note' OR NEW.type != 'note' BEGIN
+        UPDATE contact SET last_given = {LAST_GIVEN_OF_CONTACT}, last_received = {LAST_RECEIVED_OF_CONTACT}
         WHERE id IN (OLD.contact_id, OLD.other_id, NEW.contact_id, NEW.other_id);
     END""",
 ]
 
 
 def _v4_last_given(conn: sqlite3.Connection) -> None:
-    """Each contact's last give, kept in the contact row by triggers on entry,
-    so hungry, the dashboard and remind read the contact table alone instead
-    of seeking two indexes per contact: flat however long the history."""
+    """Each contact's last give and last favor received, kept in the contact
+    row by triggers on entry, so hungry, the dashboard, owe and remind read the
+    contact table instead of seeking indexes per contact: flat however long
+    the history."""
     for sql in V4_SCHEMA:
         conn.execute(sql)
 
 
-def refresh_last_given(conn: sqlite3.Connection) -> None:
-    """Recompute every contact's last_given (after a bulk load without triggers)."""
-    conn.execute(f"UPDATE contact SET last_given = {LAST_GIVEN_OF_CONTACT}")
+def refresh_kept_days(conn: sqlite3.Connection) -> None:
+    """Recompute every contact's last_given and last_received (after a bulk
+    load made without the triggers)."""
+    conn.execute(f"UPDATE contact SET last_given = {LAST_GIVEN_OF_CONTACT}, last_received = {LAST_RECEIVED_OF_CONTACT}")
 
 
-def stale_last_given(conn: sqlite3.Connection) -> list[int]:
-    """Contacts whose kept last_given disagrees with the entries (for check)."""
-    return [r[0] for r in conn.execute(f"SELECT id FROM contact WHERE last_given IS NOT {LAST_GIVEN_OF_CONTACT}")]
+def stale_kept_days(conn: sqlite3.Connection) -> list[int]:
+    """Contacts whose kept days disagree with their entries (for check and tests)."""
+    return [
+        r[0]
+        for r in conn.execute(
+            f"SELECT id FROM contact WHERE last_given IS NOT {LAST_GIVEN_OF_CONTACT} OR last_received IS NOT {LAST_RECEIVED_OF_CONTACT}"
+        )
+    ]
 
 
 Migration = Callable[[sqlite3.Connection], None]

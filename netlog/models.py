@@ -37,6 +37,7 @@ class Contact(SQLModel, table=True):
     archived: bool = False
     snoozed_until: Optional[date] = None
     last_given: Optional[date] = None  # kept by triggers (db.V4_SCHEMA); never written by netlog
+    last_received: Optional[date] = None  # likewise
 
 
 class Tag(SQLModel, table=True):

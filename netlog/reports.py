@@ -560,7 +560,9 @@ def owe(
     sql = (
         f"WITH owe_contact AS {_materialized()}("
         "SELECT contact.id AS id, contact.name AS name, contact.name_key AS name_key, contact.last_given AS last_given"
-        f" FROM contact WHERE {where})"
+        # only those who did you a favor since your last give: read from the
+        # contact row (kept by triggers), so the seeks below are for them alone
+        f" FROM contact WHERE {where} AND contact.last_received > coalesce(contact.last_given, :never))"
         f" SELECT {cols}, entry.day AS received_on FROM owe_contact AS p"
         f" JOIN entry ON entry.contact_id = p.id AND entry.type = 'got' AND entry.day > {since}"
         f" UNION ALL SELECT {cols}, entry.resolved_on AS received_on FROM owe_contact AS p"

@@ -169,7 +169,7 @@ class Journal(RuleBasedStateMachine):
             return
         con = sqlite3.connect(self.cli.env.db)
         try:
-            assert db.stale_last_given(con) == []
+            assert db.stale_kept_days(con) == []
         finally:
             con.close()
 

@@ -53,7 +53,7 @@ def test_old_journal_upgrades_and_keeps_every_row(version, env, cli, tmp_path):
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert db.stale_last_given(con) == []  # v4: each contact's last give, kept exact
+    assert db.stale_kept_days(con) == []  # v4: each contact's last give, kept exact
     assert con.execute("SELECT count(last_given) FROM contact").fetchone()[0] > 10
     con.close()
     # and it works as a journal: a write, a lookup by name, the cadence of a tag

@@ -73,18 +73,30 @@ LAST_GIVEN = (
     "(SELECT max(d) FROM (SELECT max(g.day) AS d FROM entry AS g WHERE g.contact_id = contact.id AND g.type = 'give'"
     " UNION ALL SELECT max(i.day) FROM entry AS i WHERE i.other_id = contact.id))"
 )
+LAST_RECEIVED = (
+    "(SELECT max(d) FROM (SELECT max(g.day) AS d FROM entry AS g WHERE g.contact_id = contact.id AND g.type = 'got'"
+    " UNION ALL SELECT max(h.resolved_on) FROM entry AS h WHERE h.contact_id = contact.id AND h.type = 'ask' AND h.outcome = 'helped'))"
+)
 V4 = V3 + [
     "ALTER TABLE contact ADD COLUMN last_given DATE",
-    f"""CREATE TRIGGER fed_on_insert AFTER INSERT ON entry WHEN NEW.type = 'give' BEGIN
+    "ALTER TABLE contact ADD COLUMN last_received DATE",
+    """CREATE TRIGGER fed_on_insert AFTER INSERT ON entry WHEN NEW.type = 'give' BEGIN
         UPDATE contact SET last_given = NEW.day
         WHERE id IN (NEW.contact_id, NEW.other_id) AND (last_given IS NULL OR last_given < NEW.day);
     END""",
-    f"""CREATE TRIGGER fed_on_delete AFTER DELETE ON entry WHEN OLD.type = 'give' BEGIN
-        UPDATE contact SET last_given = {LAST_GIVEN} WHERE id IN (OLD.contact_id, OLD.other_id);
+    """CREATE TRIGGER received_on_insert AFTER INSERT ON entry
+    WHEN NEW.type = 'got' OR (NEW.type = 'ask' AND NEW.outcome = 'helped' AND NEW.resolved_on IS NOT NULL) BEGIN
+        UPDATE contact SET last_received = CASE NEW.type WHEN 'got' THEN NEW.day ELSE NEW.resolved_on END
+        WHERE id = NEW.contact_id
+        AND (last_received IS NULL OR last_received < CASE NEW.type WHEN 'got' THEN NEW.day ELSE NEW.resolved_on END);
     END""",
-    f"""CREATE TRIGGER fed_on_update AFTER UPDATE OF type, day, contact_id, other_id ON entry
-    WHEN OLD.type = 'give' OR NEW.type = 'give' BEGIN
-        UPDATE contact SET last_given = {LAST_GIVEN}
+    f"""CREATE TRIGGER kept_on_delete AFTER DELETE ON entry WHEN OLD.type != 'note' BEGIN
+        UPDATE contact SET last_given = {LAST_GIVEN}, last_received = {LAST_RECEIVED}
+        WHERE id IN (OLD.contact_id, OLD.other_id);
+    END""",
+    f"""CREATE TRIGGER kept_on_update AFTER UPDATE OF type, day, contact_id, other_id, outcome, resolved_on ON entry
+    WHEN OLD.type != 'note' OR NEW.type != 'note' BEGIN
+        UPDATE contact SET last_given = {LAST_GIVEN}, last_received = {LAST_RECEIVED}
         WHERE id IN (OLD.contact_id, OLD.other_id, NEW.contact_id, NEW.other_id);
     END""",
 ]
