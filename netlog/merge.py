@@ -12,11 +12,13 @@ whose steps may name OTHER's id.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from netlog.errors import UsageError
-from netlog.models import CONTACT_FIELDS
+from netlog.validate import CONTACT_FIELDS
 
 CARD_FIELDS = tuple(f for f in CONTACT_FIELDS if f != "note") + ("every_days", "snoozed_until")
 
@@ -59,11 +61,9 @@ def _show(value: Any) -> str:
     return repr(text if len(text) <= 60 else text[:59] + "…")
 
 
-def plan(session: Any, keep: Any, other: Any) -> MergePlan:
-    from sqlalchemy import and_, func, or_, select
-
+def plan(conn: sqlite3.Connection, keep: Any, other: Any) -> MergePlan:
+    """What merging OTHER into KEEP would do (``keep`` and ``other`` are journal.Contact)."""
     from netlog import journal
-    from netlog.models import Entry
 
     if keep.id == other.id:
         raise UsageError(f"merge: KEEP and OTHER are both {keep.name} (#{keep.id}); name two different contacts")
@@ -80,44 +80,43 @@ def plan(session: Any, keep: Any, other: Any) -> MergePlan:
         p.note = f"{keep.note}\n\n{other.note}" if keep.note else other.note
     if other.added_on < keep.added_on:
         p.added_on = other.added_on
-    e = Entry.__table__  # type: ignore[attr-defined]
-    pair = or_(and_(e.c.contact_id == keep.id, e.c.other_id == other.id), and_(e.c.contact_id == other.id, e.c.other_id == keep.id))
-    count = lambda *where: int(session.connection().execute(select(func.count()).select_from(e).where(*where)).scalar())  # noqa: E731
-    p.between = count(pair)
-    p.entries = count(e.c.contact_id == other.id)
-    p.mentions = count(e.c.other_id == other.id, e.c.contact_id != keep.id)
-    mine = set(journal.contact_tags(session, keep.id))
-    p.tags = [t for t in journal.contact_tags(session, other.id) if t not in mine]
+    ids = {"keep": keep.id, "other": other.id}
+    count = lambda where: int(conn.execute(f"SELECT count(*) FROM entry WHERE {where}", ids).fetchone()[0])  # noqa: E731
+    p.between = count(_PAIR)
+    p.entries = count("contact_id = :other")
+    p.mentions = count("other_id = :other AND contact_id != :keep")
+    mine = set(journal.contact_tags(conn, keep.id))
+    p.tags = [t for t in journal.contact_tags(conn, other.id) if t not in mine]
     return p
 
 
-def apply(session: Any, p: MergePlan) -> None:
+# entries between the two: an introduction of one to the other
+_PAIR = "(contact_id = :keep AND other_id = :other) OR (contact_id = :other AND other_id = :keep)"
+
+
+def apply(conn: sqlite3.Connection, p: MergePlan) -> None:
     """Carry out a plan inside the caller's write transaction."""
-    from sqlalchemy import and_, delete, insert, or_, select, update
-
-    from netlog.models import Contact, ContactTag, Entry, UndoStep
-
-    conn = session.connection()
-    e, c, ct = Entry.__table__, Contact.__table__, ContactTag.__table__  # type: ignore[attr-defined]
-    keep, other = p.keep_id, p.other_id
-    pair = or_(and_(e.c.contact_id == keep, e.c.other_id == other), and_(e.c.contact_id == other, e.c.other_id == keep))
-    conn.execute(update(e).where(pair).values(contact_id=keep, other_id=None))
-    conn.execute(update(e).where(e.c.contact_id == other).values(contact_id=keep))
-    conn.execute(update(e).where(e.c.other_id == other).values(other_id=keep))
+    ids = {"keep": p.keep_id, "other": p.other_id}
+    conn.execute(f"UPDATE entry SET contact_id = :keep, other_id = NULL WHERE {_PAIR}", ids)
+    conn.execute("UPDATE entry SET contact_id = :keep WHERE contact_id = :other", ids)
+    conn.execute("UPDATE entry SET other_id = :keep WHERE other_id = :other", ids)
     conn.execute(
-        insert(ct).from_select(
-            ["contact_id", "tag_id"],
-            select(keep, ct.c.tag_id).where(ct.c.contact_id == other, ct.c.tag_id.not_in(select(ct.c.tag_id).where(ct.c.contact_id == keep))),
-        )
+        "INSERT INTO contact_tag (contact_id, tag_id) SELECT :keep, tag_id FROM contact_tag "
+        "WHERE contact_id = :other AND tag_id NOT IN (SELECT tag_id FROM contact_tag WHERE contact_id = :keep)",
+        ids,
     )
-    conn.execute(delete(ct).where(ct.c.contact_id == other))
-    conn.execute(delete(c).where(c.c.id == other))  # before KEEP may take fields that must stay unique
-    values = dict(p.filled)
+    conn.execute("DELETE FROM contact_tag WHERE contact_id = :other", ids)
+    conn.execute("DELETE FROM contact WHERE id = :other", ids)  # before KEEP may take fields that must stay unique
+    values: dict[str, Any] = dict(p.filled)
     if p.note is not None:
         values["note"] = p.note
     if p.added_on is not None:
         values["added_on"] = p.added_on
     if values:
-        conn.execute(update(c).where(c.c.id == keep).values(**values))
-    conn.execute(delete(UndoStep.__table__))  # type: ignore[attr-defined]
-    session.expire_all()
+        columns = [f for f in values if f in _SETTABLE]  # names from this module only, never typed ones
+        params = {f: v.isoformat() if isinstance(v, date) else v for f, v in values.items()}
+        conn.execute(f"UPDATE contact SET {', '.join(f'{f} = :{f}' for f in columns)} WHERE id = :id", {**params, "id": p.keep_id})
+    conn.execute("DELETE FROM undo_step")
+
+
+_SETTABLE = frozenset((*CARD_FIELDS, "note", "added_on"))

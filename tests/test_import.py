@@ -220,50 +220,85 @@ def test_ctrl_c_during_import_leaves_journal_as_it_was(cli, env, monkeypatch):
     assert db_state(env.db) == before
 
 
+class _Counting:
+    """A sqlite3 connection (or cursor) that counts the statements run through it
+    (an executemany counts once: one statement, many rows), and can fail at the
+    nth statement that starts with a given text."""
+
+    def __init__(self, conn, fail: tuple[str, int] | None = None, statements: list[str] | None = None) -> None:  # type: ignore[no-untyped-def]
+        object.__setattr__(self, "_inner", conn)
+        object.__setattr__(self, "_fail", fail)
+        object.__setattr__(self, "statements", [] if statements is None else statements)
+
+    def _count(self, sql: str) -> None:
+        self.statements.append(sql)
+        if self._fail and sum(s.startswith(self._fail[0]) for s in self.statements) >= self._fail[1]:
+            from netlog.errors import NetlogError
+
+            raise NetlogError("simulated failure")
+
+    def execute(self, sql, *args):  # type: ignore[no-untyped-def]
+        self._count(sql)
+        return self._inner.execute(sql, *args)
+
+    def executemany(self, sql, rows):  # type: ignore[no-untyped-def]
+        self._count(sql)
+        return self._inner.executemany(sql, rows)
+
+    def cursor(self):  # type: ignore[no-untyped-def]
+        return _Counting(self._inner.cursor(), self._fail, self.statements)
+
+    def __getattr__(self, name):  # type: ignore[no-untyped-def]
+        return getattr(self._inner, name)
+
+    def __setattr__(self, name, value):  # type: ignore[no-untyped-def]
+        setattr(self._inner, name, value)
+
+
 def test_failure_during_writes_rolls_back_everything(cli, env, monkeypatch):
+    """A failure after some rows went in (several insert statements) leaves nothing."""
     from netlog.io import importer
 
     cli("add", "Someone Already")
     before = db_state(env.db)
     monkeypatch.setattr(importer, "CHUNK", 2)  # several insert statements
-    calls = {"n": 0}
-    real = importer._index
+    real = importer.apply
+    seen: list[_Counting] = []
 
-    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls["n"] += 1
-        if calls["n"] > 5:
-            from netlog.errors import NetlogError
+    def failing(conn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        counting = _Counting(conn, fail=("INSERT INTO contact ", 3))  # two chunks of contacts in, then a failure
+        seen.append(counting)
+        return real(counting, *args, **kwargs)
 
-            raise NetlogError("simulated failure")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(importer, "_index", failing)
-    cli("import", "linkedin", str(DATA / "linkedin_bom_crlf.csv"), code=1)
+    monkeypatch.setattr(importer, "apply", failing)
+    r = cli("import", "linkedin", str(DATA / "linkedin_bom_crlf.csv"), "--tag", "x", code=1)
+    assert "simulated failure" in r.stderr
+    assert sum(s.startswith("INSERT INTO contact ") for s in seen[0].statements) == 3  # it failed half-way through the writes
     assert db_state(env.db) == before
 
 
 def test_large_import_is_bulk(cli, env, tmp_path, monkeypatch):
     """No statement per row: 3,000 rows go out in a handful of statements."""
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
+    from netlog.io import importer
 
     f = tmp_path / "Connections.csv"
     write_linkedin(f, 3000)
     cli("add", "Someone Already")
-    statements: list[str] = []
+    real = importer.apply
+    seen: list[_Counting] = []
 
-    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
+    def counted(conn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        counting = _Counting(conn)
+        seen.append(counting)
+        return real(counting, *args, **kwargs)
 
-    event.listen(Engine, "before_cursor_execute", count)
-    try:
-        r = cli("import", "linkedin", str(f), "--tag", "bulk")
-    finally:
-        event.remove(Engine, "before_cursor_execute", count)
+    monkeypatch.setattr(importer, "apply", counted)
+    r = cli("import", "linkedin", str(f), "--tag", "bulk")
     assert "3000 created" in r.stderr
-    assert len(statements) < 40, statements[:50]
+    assert len(seen[0].statements) < 15, seen[0].statements
     r = cli("import", "linkedin", str(f), "--tag", "bulk")
     assert "3000 unchanged" in r.stderr
+    assert len(seen[1].statements) < 15, seen[1].statements
     assert len(json.loads(cli("contacts", "--tag", "bulk", "--json").stdout)) == 3000
 
 

@@ -9,7 +9,7 @@ the snapshot and the health check. Nothing here is imported by ``--help``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -39,3 +39,26 @@ class Skip:
 
     where: str
     reason: str
+
+
+class Batch:
+    """What a parser found in a file: records and skips, made one at a time.
+
+    The parser checks the file as a whole (its header, that it is CSV at all)
+    before it returns one, so a malformed file fails before the journal is
+    opened; the rows then become records only as the importer takes them, so
+    a big file never exists twice in memory. ``len()`` is the number of rows
+    it will give at most (for a progress bar).
+    """
+
+    __slots__ = ("total", "_items")
+
+    def __init__(self, total: int, items: Iterable[Record | Skip]) -> None:
+        self.total = total
+        self._items = items
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __iter__(self) -> Iterator[Record | Skip]:
+        return iter(self._items)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from netlog.errors import UsageError
-from netlog.io import Record, Skip
+from netlog.io import Batch, Record, Skip
 from netlog.io.linkedin import connected_on, read_rows
 
 TARGETS = ("name", "first", "last", "email", "phone", "company", "title", "url", "met", "note", "birthday", "tags", "added", "ignore")
@@ -67,7 +67,8 @@ def split_tags(text: str) -> list[str]:
     return [t.strip() for t in re.split(r"\s*(?::::|[;,|])\s*", text) if t.strip() and t.strip() != "*"]
 
 
-def parse(text: str, shown: str, maps: list[str], notices: list[str]) -> Iterator[Record | Skip]:
+def parse(text: str, shown: str, maps: list[str], notices: list[str]) -> Batch:
+    """Check the file and its columns now; the records come one by one from the Batch."""
     mapped = parse_maps(maps)
     delimiter = _delimiter(text)
     rows, lines = read_rows(text, shown, delimiter)
@@ -96,7 +97,12 @@ def parse(text: str, shown: str, maps: list[str], notices: list[str]) -> Iterato
         )
     if ignored:
         notices.append(f"Ignored columns: {', '.join(ignored)} (use --map COLUMN=FIELD to import one).")
-    for n, row in enumerate(rows[header_at + 1 :], start=header_at + 1):
+    return Batch(len(rows) - header_at - 1, _records(rows, lines, header_at, columns))
+
+
+def _records(rows: list[list[str]], lines: list[int], header_at: int, columns: dict[int, str]) -> Iterator[Record | Skip]:
+    for n in range(header_at + 1, len(rows)):
+        row = rows[n]
         where = f"line {lines[n]}"
         if not any(c.strip() for c in row):
             continue
@@ -109,14 +115,14 @@ def parse(text: str, shown: str, maps: list[str], notices: list[str]) -> Iterato
             yield Skip(where, "no name")
             continue
         fields = {k: v for k, v in values.items() if k in ("email", "phone", "company", "title", "url", "met", "note", "birthday")}
-        emails = split_multi(fields.get("email", ""))
-        phones = split_multi(fields.get("phone", ""))
+        emails = split_multi(fields["email"]) if "email" in fields else []
+        phones = split_multi(fields["phone"]) if "phone" in fields else []
         if emails:
             fields["email"] = emails[0]
         if phones:
             fields["phone"] = phones[0]
         added = connected_on(values["added"]) if values.get("added") else None
-        yield Record(where, name, fields, tags=split_tags(values.get("tags", "")), added_on=added, more_emails=emails[1:], more_phones=phones[1:])
+        yield Record(where, name, fields, tags=split_tags(values["tags"]) if "tags" in values else (), added_on=added, more_emails=emails[1:], more_phones=phones[1:])
 
 
 def split_multi(text: str) -> list[str]:

@@ -1,8 +1,10 @@
 """Applying imported records to the journal: match, fill what is empty, in bulk.
 
-One pass plans everything in memory from a handful of queries (contacts with
-the fields an import may fill, tags, tag links: one query each), then the
-writes go out as a few bulk statements (executemany), never a query per row.
+It speaks plain SQL on the standard library's sqlite3 connection. One pass
+plans everything in memory from a handful of queries (contacts with the
+fields an import may fill, tags, and tag links only when a contact already
+there may get a tag: one query each), then the writes go out as a few bulk
+statements (executemany), never a query per row.
 The caller runs this inside one write transaction, so a bad row under
 ``strict``, a failure or Ctrl-C leaves the journal as it was; a dry run plans
 the same way inside a read transaction and writes nothing.
@@ -15,16 +17,19 @@ yet: nothing the user entered or edited is ever overwritten.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from netlog import validate
+from netlog.validate import name_key
 from netlog.errors import NetlogError, UsageError
 from netlog.io import FILL_FIELDS, Record, Skip
 
 MAX_FIELD = 10_000
+MAX_NAME = validate.MAX_NAME
 MAX_CHANGES = 100  # the created/updated contacts remembered for a dry run's listing
 CHUNK = 5_000  # rows per executemany, so a progress bar moves while writing
 
@@ -68,24 +73,30 @@ def email_key(email: str) -> str:
 
 def _clean(record: Record) -> tuple[str, dict[str, str], list[str]]:
     """The record's name, fields and tags as they will be stored; UsageError if unusable."""
-    name = validate.name(record.name, "the name")
+    name = record.name
+    # The usual name is printable (so no control characters, line breaks or
+    # blanks but the space), short, without blanks at its ends or doubled and
+    # no '#' in front: validate.name would return it as it is. Others get the
+    # full check, which also says what is wrong.
+    if not (name and name.isprintable() and len(name) <= MAX_NAME and name[0] not in _BAD_START and name[-1] != " " and "  " not in name):
+        name = validate.name(name, "the name")
     fields: dict[str, str] = {}
     for key, value in record.fields.items():
-        if key not in FILL_FIELDS:
+        if key not in _FILL:
             continue
         cleaned = value.strip()
-        if len(cleaned) > MAX_FIELD or "\x00" in cleaned or not cleaned.isprintable():
+        if not cleaned.isprintable() or len(cleaned) > MAX_FIELD:
             # the rare case, where the full check says what is wrong (text with
             # line breaks or tabs also comes here, and is fine)
             cleaned = validate.text(value, key, required=False, max_len=MAX_FIELD) or ""
         if cleaned:
             fields[key] = cleaned
-    extra = []
-    if record.more_emails:
-        extra.append("Other emails: " + ", ".join(record.more_emails))
-    if record.more_phones:
-        extra.append("Other phones: " + ", ".join(record.more_phones))
-    if extra:
+    if record.more_emails or record.more_phones:
+        extra = []
+        if record.more_emails:
+            extra.append("Other emails: " + ", ".join(record.more_emails))
+        if record.more_phones:
+            extra.append("Other phones: " + ", ".join(record.more_phones))
         note = "\n".join(([fields["note"]] if fields.get("note") else []) + extra)
         fields["note"] = validate.text(note, "note", required=False, max_len=MAX_FIELD) or ""
     tags = []
@@ -97,8 +108,35 @@ def _clean(record: Record) -> tuple[str, dict[str, str], list[str]]:
     return name, fields, tags
 
 
+_FILL = frozenset(FILL_FIELDS)
+_EMPTY = ("",) * len(FILL_FIELDS)
+_BAD_START = " #"
+
+
+def _name_key(name: str) -> str:
+    """validate.name_key, quicker for the usual ASCII name (already single-spaced)."""
+    return name.lower() if name.isascii() else name_key(name)
+
+
+# A contact as the importer keeps it: [id, name, name_key, *FILL_FIELDS,
+# added_on], a list so that a later row of the same file can fill it.
+_FIRST_FILL = 3
+_SLOTS = tuple(enumerate(FILL_FIELDS, start=_FIRST_FILL))
+_URL = _FIRST_FILL + FILL_FIELDS.index("url")
+_EMAIL = _FIRST_FILL + FILL_FIELDS.index("email")
+# Empty fields are bound as '' and stored as NULL: binding None costs the
+# sqlite3 module a failed adapter lookup (two attribute misses) per value,
+# which was a third of the inserts' time.
+_NULL_IF_EMPTY = "NULLIF(?, '')"
+_INSERT = (
+    f"INSERT INTO contact (id, name, name_key, {', '.join(FILL_FIELDS)}, added_on, every_days, archived, snoozed_until) "
+    f"VALUES (?, ?, ?, {', '.join(_NULL_IF_EMPTY for _ in FILL_FIELDS)}, ?, NULL, 0, NULL)"
+)
+_UPDATE = f"UPDATE contact SET {', '.join(f'{f} = {_NULL_IF_EMPTY}' for f in FILL_FIELDS)} WHERE id = ?"
+
+
 def apply(
-    session: Any,
+    conn: sqlite3.Connection,
     items: Iterable[Record | Skip],
     *,
     today: date,
@@ -107,46 +145,43 @@ def apply(
     write: bool = True,
     progress: Callable[[int], None] | None = None,
 ) -> Outcome:
-    """Import records; with ``write`` False only plan (a dry run)."""
-    from sqlalchemy import bindparam, func, select
-
-    from netlog.models import Contact, ContactTag, Tag
-
-    conn = session.connection()
-    c, t, ct = Contact.__table__, Tag.__table__, ContactTag.__table__  # type: ignore[attr-defined]
+    """Import records on a sqlite3 connection inside the caller's transaction;
+    with ``write`` False only plan (a dry run)."""
     out = Outcome()
+    read = conn.cursor()
+    read.row_factory = None  # plain tuples: no Row object per contact
 
-    # --- what is there already: one query per kind
-    existing: dict[int, dict[str, Any]] = {}
+    # --- what is there already: one query per table
+    existing: dict[int, list[Any]] = {}
     by_url: dict[str, int] = {}
     by_email: dict[str, int] = {}
     by_name: dict[str, int] = {}
-    for row in conn.execute(select(c.c.id, c.c.name, c.c.name_key, *(c.c[f] for f in FILL_FIELDS)).order_by(c.c.id)):
-        data = dict(row._mapping)
-        existing[data["id"]] = data
-        _index(data, by_url, by_email, by_name)
-    tag_ids: dict[str, int] = {}
-    for tid, key in conn.execute(select(t.c.id, t.c.name_key)):
-        tag_ids[key] = tid
-    links: set[tuple[int, int]] = {(a, b) for a, b in conn.execute(select(ct.c.contact_id, ct.c.tag_id))}
-    next_contact = (conn.execute(select(func.max(c.c.id))).scalar() or 0) + 1
-    next_tag = (conn.execute(select(func.max(t.c.id))).scalar() or 0) + 1
+    for row in read.execute(f"SELECT id, name, name_key, {', '.join(FILL_FIELDS)} FROM contact ORDER BY id"):
+        contact = list(row)
+        existing[contact[0]] = contact
+        _index(contact, by_url, by_email, by_name)
+    tag_ids: dict[str, int] = dict(read.execute("SELECT name_key, id FROM tag"))
+    links: set[tuple[int, int]] | None = None  # read when a contact already there may get a tag
+    next_contact = read.execute("SELECT coalesce(max(id), 0) + 1 FROM contact").fetchone()[0]
+    next_tag = read.execute("SELECT coalesce(max(id), 0) + 1 FROM tag").fetchone()[0]
 
-    new_tags: dict[str, dict[str, Any]] = {}
-    created: dict[int, dict[str, Any]] = {}
-    changed: dict[int, dict[str, Any]] = {}  # existing contacts that get fields
+    new_tags: dict[str, tuple[int, str, str]] = {}
+    created: dict[int, list[Any]] = {}
+    changed: dict[int, list[Any]] = {}  # contacts already there that get fields
     new_links: set[tuple[int, int]] = set()
 
     def tag_id(name: str) -> int:
         nonlocal next_tag
-        key = validate.name_key(name)
-        if key not in tag_ids:
-            tag_ids[key] = next_tag
-            new_tags[key] = {"id": next_tag, "name": name, "name_key": key, "every_days": None}
+        key = name_key(name)
+        tid = tag_ids.get(key)
+        if tid is None:
+            tid = tag_ids[key] = next_tag
+            new_tags[key] = (tid, name, key)
             next_tag += 1
-        return tag_ids[key]
+        return tid
 
     common = [tag_id(n) for n in tags or []]
+    today_iso = today.isoformat()
     done = 0
     for item in items:
         done += 1
@@ -160,42 +195,53 @@ def apply(
         except UsageError as e:
             _skip(out, Skip(item.where, e.message), strict)
             continue
-        key = validate.name_key(name)
-        url, email = fields.get("url"), fields.get("email")
-        cid = by_url.get(url_key(url)) if url else None
-        if cid is None and email:
-            cid = by_email.get(email_key(email))
+        get = fields.get
+        url, email, key = get("url"), get("email"), _name_key(name)
+        ukey = url_key(url) if url else None
+        ekey = email_key(email) if email else None
+        cid = by_url.get(ukey) if url else None
         if cid is None:
-            cid = by_name.get(key)
+            if email:
+                cid = by_email.get(ekey)
+            if cid is None:
+                cid = by_name.get(key)
         wanted = common + [tag_id(n) for n in record_tags] if record_tags else common
         if cid is None:
             cid = next_contact
             next_contact += 1
-            row = {"id": cid, "name": name, "name_key": key, **{f: fields.get(f) for f in FILL_FIELDS}}
-            row.update(added_on=item.added_on or today, every_days=None, archived=False, snoozed_until=None)
-            created[cid] = row
-            _index(row, by_url, by_email, by_name)
-            new_links.update((cid, tid) for tid in wanted)
+            day = item.added_on
+            created[cid] = [cid, name, key, *map(get, FILL_FIELDS, _EMPTY), day.isoformat() if day else today_iso]
+            # nothing matched, so each of its keys is new: index it as _index would
+            if url:
+                by_url[ukey] = cid
+            if email:
+                by_email[ekey] = cid
+            by_name[key] = cid
+            for tid in wanted:
+                new_links.add((cid, tid))
             out.created += 1
             if len(out.changes) < MAX_CHANGES:
                 out.changes.append(("created", name, cid, sorted(fields)))
             continue
         target = created.get(cid) or changed.get(cid) or existing[cid]
-        filled = [f for f in FILL_FIELDS if fields.get(f) and not target.get(f)]
-        linked = [tid for tid in wanted if (cid, tid) not in links and (cid, tid) not in new_links]
+        filled = [(i, f) for i, f in _SLOTS if not target[i] and fields.get(f)]
+        if wanted and cid in existing and links is None:
+            links = set(read.execute("SELECT contact_id, tag_id FROM contact_tag"))
+        linked = [tid for tid in wanted if (cid, tid) not in new_links and (links is None or (cid, tid) not in links)]
         if not filled and not linked:
             out.unchanged += 1
             continue
         if filled:
             if cid not in created and cid not in changed:
-                target = changed[cid] = dict(existing[cid])
-            for f in filled:
-                target[f] = fields[f]
+                target = changed[cid] = existing[cid]
+            for i, f in filled:
+                target[i] = fields[f]
             _index(target, by_url, by_email, by_name)
-        new_links.update((cid, tid) for tid in linked)
+        for tid in linked:
+            new_links.add((cid, tid))
         out.updated += 1
         if len(out.changes) < MAX_CHANGES:
-            out.changes.append(("updated", target["name"], cid, filled + (["tags"] if linked else [])))
+            out.changes.append(("updated", target[1], cid, [f for _i, f in filled] + (["tags"] if linked else [])))
     if progress:
         progress(done % 500)
 
@@ -203,38 +249,32 @@ def apply(
         if progress:
             progress(done)
         return out
-    # --- the writes: a few bulk statements. Contacts go through the driver's
-    # executemany with plain tuples: SQLAlchemy's per-row parameter handling
-    # cost more than SQLite's inserts. Dates are written as SQLAlchemy writes
-    # them on SQLite (ISO text), so the ORM reads them back as dates.
+    # --- the writes: a few bulk statements, never one per row
     if new_tags:
-        conn.execute(t.insert(), list(new_tags.values()))
-    columns = ("id", "name", "name_key", *FILL_FIELDS, "added_on", "every_days", "archived", "snoozed_until")
-    insert = f"INSERT INTO contact ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
-    rows = [
-        (r["id"], r["name"], r["name_key"], *(r[f] for f in FILL_FIELDS), r["added_on"].isoformat(), None, 0, None)
-        for r in created.values()
-    ]
+        conn.executemany("INSERT INTO tag (id, name, name_key, every_days) VALUES (?, ?, ?, NULL)", new_tags.values())
+    rows = list(created.values())
+    created.clear()
     for i in range(0, len(rows), CHUNK):
-        conn.exec_driver_sql(insert, rows[i : i + CHUNK])
+        chunk = rows[i : i + CHUNK]
+        conn.executemany(_INSERT, chunk)
         if progress:
-            progress(len(rows[i : i + CHUNK]))
+            progress(len(chunk))
     if changed:
-        stmt = c.update().where(c.c.id == bindparam("_id")).values({f: bindparam(f"_{f}") for f in FILL_FIELDS})
-        conn.execute(stmt, [{"_id": cid, **{f"_{f}": row[f] for f in FILL_FIELDS}} for cid, row in changed.items()])
+        conn.executemany(_UPDATE, ([*(v or "" for v in row[_FIRST_FILL : _FIRST_FILL + len(FILL_FIELDS)]), cid] for cid, row in changed.items()))
     if new_links:
-        conn.exec_driver_sql("INSERT INTO contact_tag (contact_id, tag_id) VALUES (?, ?)", sorted(new_links))
+        conn.executemany("INSERT INTO contact_tag (contact_id, tag_id) VALUES (?, ?)", sorted(new_links))
     if progress:
         progress(done - len(rows))  # the bar counts each row twice: planned, then written
     return out
 
 
-def _index(row: dict[str, Any], by_url: dict[str, int], by_email: dict[str, int], by_name: dict[str, int]) -> None:
-    if row.get("url"):
-        by_url.setdefault(url_key(row["url"]), row["id"])
-    if row.get("email"):
-        by_email.setdefault(email_key(row["email"]), row["id"])
-    by_name.setdefault(row["name_key"], row["id"])
+def _index(row: list[Any], by_url: dict[str, int], by_email: dict[str, int], by_name: dict[str, int]) -> None:
+    """Make a contact findable by its URL, email and name (the first one keeps each)."""
+    if row[_URL]:
+        by_url.setdefault(url_key(row[_URL]), row[0])
+    if row[_EMAIL]:
+        by_email.setdefault(email_key(row[_EMAIL]), row[0])
+    by_name.setdefault(row[2], row[0])
 
 
 def _skip(out: Outcome, skip: Skip, strict: bool) -> None:

@@ -19,12 +19,13 @@ bring people from one journal into another).
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date
 from typing import Any
 
 from netlog import validate
 from netlog.errors import UsageError
-from netlog.models import CONTACT_FIELDS, ENTRY_TYPES, FAVOR_KINDS, OUTCOMES
+from netlog.validate import CONTACT_FIELDS, ENTRY_TYPES, FAVOR_KINDS, OUTCOMES
 
 FORMAT = "netlog-journal"
 FORMAT_VERSION = 1
@@ -39,44 +40,37 @@ REPORTED_KEYS = ("item", "state", "first_on", "last_on")
 _ENTRY_DATES = ("day", "resolved_on", "follow_up", "followed_up_on")
 
 
-def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
-
-
-def dump(session: Any) -> dict[str, Any]:
-    """The whole journal as plain data, in id order."""
-    from sqlalchemy import select
-
+def dump(conn: sqlite3.Connection) -> dict[str, Any]:
+    """The whole journal as plain data, in id order (dates are stored as ISO text)."""
     from netlog.db import schema_version
-    from netlog.models import Contact, ContactTag, Entry, Reported, Setting, Tag
 
-    conn = session.connection()
-    c, t, ct, e, s, rep = (m.__table__ for m in (Contact, Tag, ContactTag, Entry, Setting, Reported))  # type: ignore[attr-defined]
-    tag_names = {tid: name for tid, name in conn.execute(select(t.c.id, t.c.name))}
+    read = conn.cursor()
+    read.row_factory = None
+    tag_names = dict(read.execute("SELECT id, name FROM tag"))
     tags_of: dict[int, list[tuple[str, str]]] = {}
-    for cid, tid in conn.execute(select(ct.c.contact_id, ct.c.tag_id)):
+    for cid, tid in read.execute("SELECT contact_id, tag_id FROM contact_tag"):
         tags_of.setdefault(cid, []).append((validate.name_key(tag_names[tid]), tag_names[tid]))
+    columns = [k for k in CONTACT_KEYS if k != "tags"]
     contacts = []
-    for row in conn.execute(select(c).order_by(c.c.id)):
-        m = row._mapping
-        item = {k: _iso(m[k]) for k in CONTACT_KEYS if k != "tags"}
+    for row in read.execute(f"SELECT {', '.join(columns)} FROM contact ORDER BY id"):
+        item = dict(zip(columns, row))
         item["archived"] = bool(item["archived"])
-        item["tags"] = [name for _key, name in sorted(tags_of.get(m["id"], []))]
+        item["tags"] = [name for _key, name in sorted(tags_of.get(item["id"], []))]
         contacts.append(item)
-    tags = [{k: row._mapping[k] for k in TAG_KEYS} for row in conn.execute(select(t).order_by(t.c.id))]
-    entries = [{k: _iso(row._mapping[k]) for k in ENTRY_KEYS} for row in conn.execute(select(e).order_by(e.c.id))]
-    settings = {k: v for k, v in conn.execute(select(s.c.key, s.c.value).order_by(s.c.key))}
-    reported = [{k: _iso(row._mapping[k]) for k in REPORTED_KEYS} for row in conn.execute(select(rep).order_by(rep.c.item))]
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "schema_version": schema_version(session),
-        "settings": settings,
-        "tags": tags,
+        "schema_version": schema_version(conn),
+        "settings": dict(read.execute("SELECT key, value FROM setting ORDER BY key")),
+        "tags": _rows(read, "tag", TAG_KEYS, "id"),
         "contacts": contacts,
-        "entries": entries,
-        "reported": reported,
+        "entries": _rows(read, "entry", ENTRY_KEYS, "id"),
+        "reported": _rows(read, "reported", REPORTED_KEYS, "item"),
     }
+
+
+def _rows(read: sqlite3.Cursor, table: str, keys: tuple[str, ...], order: str) -> list[dict[str, Any]]:
+    return [dict(zip(keys, row)) for row in read.execute(f"SELECT {', '.join(keys)} FROM {table} ORDER BY {order}")]
 
 
 def dumps(data: dict[str, Any]) -> str:
@@ -126,11 +120,12 @@ class _Checker:
             raise self.fail(where, "contains a NUL character")
         return value
 
-    def day(self, value: Any, where: str, *, optional: bool = True) -> date | None:
+    def day(self, value: Any, where: str, *, optional: bool = True) -> str | None:
+        """A date, as the journal stores it (ISO text)."""
         if value is None and optional:
             return None
         try:
-            return date.fromisoformat(value)
+            return date.fromisoformat(value).isoformat()
         except (TypeError, ValueError):
             raise self.fail(where, "should be a date like 2025-11-14") from None
 
@@ -251,30 +246,36 @@ def parse(text: str, shown: str) -> dict[str, Any]:
     return {"setting": settings, "tag": tags, "contact": contacts, "contact_tag": links, "entry": entries, "reported": reported}
 
 
-def restore(session: Any, rows: dict[str, Any], shown: str) -> dict[str, int]:
-    """Insert a checked document into an empty journal, ids and all."""
-    from sqlalchemy import func, select
-    from sqlalchemy.exc import IntegrityError
+# The columns each table is restored with, in the order of the rows parse() makes.
+_COLUMNS = {
+    "setting": ("key", "value"),
+    "tag": ("id", "name", "name_key", "every_days"),
+    "contact": ("id", "name", "name_key", *CONTACT_FIELDS, "every_days", "added_on", "archived", "snoozed_until"),
+    "contact_tag": ("contact_id", "tag_id"),
+    "entry": ("id", *ENTRY_KEYS[1:]),
+    "reported": REPORTED_KEYS,
+}
 
-    from netlog.models import Contact, ContactTag, Entry, Reported, Setting, Tag, UndoStep
 
-    conn = session.connection()
-    conn.execute(UndoStep.__table__.delete())  # type: ignore[attr-defined]  # old steps must not touch restored ids
-    tables = {"setting": Setting, "tag": Tag, "contact": Contact, "contact_tag": ContactTag, "entry": Entry, "reported": Reported}
+def restore(conn: sqlite3.Connection, rows: dict[str, Any], shown: str) -> dict[str, int]:
+    """Insert a checked document into an empty journal, ids and all, inside the
+    caller's write transaction."""
     for name in ("contact", "tag", "entry"):
-        if conn.execute(select(func.count()).select_from(tables[name].__table__)).scalar():  # type: ignore[attr-defined]
+        if conn.execute(f"SELECT EXISTS (SELECT 1 FROM {name})").fetchone()[0]:
             raise UsageError(
                 "import json restores a whole journal, so it needs an empty one, and this journal has data; "
                 "restore into a new file with --db PATH (or NETLOG_DB), or 'netlog import csv' to add contacts"
             )
+    conn.execute("DELETE FROM undo_step")  # old steps must not touch restored ids
     try:
-        for name in ("setting", "tag", "contact", "contact_tag", "entry", "reported"):
-            table = tables[name].__table__  # type: ignore[attr-defined]
+        for name, columns in _COLUMNS.items():
             if name in ("setting", "reported"):
-                conn.execute(table.delete())  # an empty journal's leftovers give way to the export's
+                conn.execute(f"DELETE FROM {name}")  # an empty journal's leftovers give way to the export's
             if rows[name]:
-                conn.execute(table.insert(), rows[name])
-    except IntegrityError as e:
-        rule = str(e.orig).split("\n")[0]
+                conn.executemany(
+                    f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})", rows[name]
+                )
+    except sqlite3.IntegrityError as e:
+        rule = str(e).split("\n")[0]
         raise UsageError(f"FILE: {shown} breaks a rule of the journal ({rule}); nothing was imported") from None
     return {"contacts": len(rows["contact"]), "entries": len(rows["entry"]), "tags": len(rows["tag"]), "settings": len(rows["setting"])}

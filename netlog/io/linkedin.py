@@ -8,11 +8,12 @@ who left LinkedIn: they are skipped with that reason.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from datetime import date, datetime
 
 from netlog.errors import UsageError
-from netlog.io import Record, Skip
+from netlog.io import Batch, Record, Skip
 
 COLUMNS = ("first name", "last name", "url", "email address", "company", "position", "connected on")
 _NEEDED = ("first name", "last name")
@@ -53,8 +54,13 @@ def connected_on(text: str) -> date | None:
     return None
 
 
-def parse(text: str, shown: str) -> Iterator[Record | Skip]:
-    """Records and skips from the text of a Connections.csv (LF line ends)."""
+def parse(text: str, shown: str) -> Batch:
+    """Records and skips from the text of a Connections.csv (LF line ends).
+
+    The whole file is read as CSV and its header found here, so a file that
+    is not an export fails before the journal is touched; the records are
+    made one by one as the importer asks for them.
+    """
     rows, lines = read_rows(text, shown)
     header_at = find_header(rows)
     if header_at is None:
@@ -63,38 +69,76 @@ def parse(text: str, shown: str) -> Iterator[Record | Skip]:
             "'First Name,Last Name,URL,Email Address,Company,Position,Connected On'; "
             "for other spreadsheets use 'netlog import csv'"
         )
+    return Batch(len(rows) - header_at - 1, _records(rows, lines, header_at))
+
+
+def _records(rows: list[list[str]], lines: list[int], header_at: int) -> Iterator[Record | Skip]:
     index = {_header_key(c): i for i, c in enumerate(rows[header_at])}
     # column positions, -1 when the export lacks one; the loop is kept plain: it runs per row
     first, last, url, email, company, title, day_at = (
         index.get(k, -1) for k in ("first name", "last name", "url", "email address", "company", "position", "connected on")
     )
     width = max(first, last, url, email, company, title, day_at) + 1
+    optional = tuple((key, i) for key, i in (("url", url), ("email", email), ("company", company), ("title", title)) if i >= 0)
+    named = first >= 0 and last >= 0
+    every = len(optional) == 4
+    days: dict[str, tuple[date | None, str]] = {}  # exports repeat their days: parse each once
     for n in range(header_at + 1, len(rows)):
         row = rows[n]
+        rows[n] = _DONE  # let the row go once read: the records are what is kept
         if len(row) < width:
             if not "".join(row).strip():
                 continue  # blank lines at the end, or between
             row = row + [""] * (width - len(row))
-        name = f"{row[first].strip()} {row[last].strip()}".strip() if first >= 0 and last >= 0 else ""
+        if named:
+            given, family = row[first].strip(), row[last].strip()
+            name = f"{given} {family}" if given and family else given or family
+        else:
+            name = ""
         if not name:
             if "".join(row).strip():
                 yield Skip(f"line {lines[n]}", "no name (a member who left LinkedIn, or a hidden profile)")
             continue
         fields = {}
-        for key, i in (("url", url), ("email", email), ("company", company), ("title", title)):
-            if i >= 0:
+        if every:  # the usual export, unrolled: this runs for every row
+            value = row[url].strip()
+            if value:
+                fields["url"] = value
+            value = row[email].strip()
+            if value:
+                fields["email"] = value
+            value = row[company].strip()
+            if value:
+                fields["company"] = value
+            value = row[title].strip()
+            if value:
+                fields["title"] = value
+        else:
+            for key, i in optional:
                 value = row[i].strip()
                 if value:
                     fields[key] = value
-        raw_day = row[day_at].strip() if day_at >= 0 else ""
-        day = connected_on(raw_day) if raw_day else None
-        fields["met"] = f"LinkedIn, {day.isoformat()}" if day else f"LinkedIn, {raw_day}" if raw_day else "LinkedIn"
-        yield Record(f"line {lines[n]}", name, fields, added_on=day)
+        known = days.get(row[day_at] if day_at >= 0 else "")
+        if known is None:
+            raw_day = row[day_at] if day_at >= 0 else ""
+            text = raw_day.strip()
+            day = connected_on(text) if text else None
+            met = f"LinkedIn, {day.isoformat()}" if day else f"LinkedIn, {text}" if text else "LinkedIn"
+            known = days[raw_day] = (day, met)
+        fields["met"] = known[1]
+        yield Record(f"line {lines[n]}", name, fields, (), known[0])
+
+
+_DONE: list[str] = []
 
 
 def read_rows(text: str, shown: str, delimiter: str = ",") -> tuple[list[list[str]], list[int]]:
-    """CSV rows, and the file line each one starts on (quoted fields may span lines)."""
-    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
+    """CSV rows, and the file line each one starts on (quoted fields may span lines).
+
+    Lines end at LF only (read_text made every line end one): a form feed or
+    a Unicode line separator inside a cell is text, not a new row.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[str]] = []
     lines: list[int] = []
     start = 1
