@@ -6,7 +6,7 @@ Everything random comes from ``random.Random(seed)``, and every date is
 counted back from "today", so the same seed and the same today give the same
 journal, row for row.
 
-Rows go in with ``executemany`` on the journal's own DB-API connection, inside
+Rows go in with ``executemany`` on the journal's own sqlite3 connection, inside
 one write transaction of a journal opened by ``netlog.db`` (same permissions,
 application_id and migrations as a real one): the ORM would take minutes.
 """
@@ -187,26 +187,30 @@ def _load(journal: db.Journal, rng: random.Random, contacts: int, entries: int, 
     only once complete), so for this load alone: no rollback journal, no
     per-row foreign-key and CHECK evaluation (the rows are right by
     construction; the tests check a built journal with integrity_check and
-    foreign_key_check), and indexes built once at the end from the rows in
-    place, with the very SQL the migrations used.
+    foreign_key_check), no trigger per entry, and indexes built once at the end
+    from the rows in place, with the very SQL the migrations used.
     """
-    with journal.engine.connect() as conn:
-        raw = conn.connection.driver_connection
-        raw.execute("PRAGMA journal_mode = OFF")
-        raw.execute("PRAGMA foreign_keys = OFF")
-        raw.execute("PRAGMA ignore_check_constraints = ON")
-        raw.execute("PRAGMA cache_size = -65536")  # 64 MiB, for the index builds
-        with conn.execution_options(netlog_write=True).begin():
-            indexes = raw.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'entry' AND sql IS NOT NULL"
-            ).fetchall()
-            for index_name, _sql in indexes:
-                raw.execute(f'DROP INDEX "{index_name}"')
-            _fill(raw, rng, contacts, entries, today)
-            for _name, sql in indexes:
-                raw.execute(sql)
-        raw.execute("PRAGMA ignore_check_constraints = OFF")
-        raw.execute("PRAGMA journal_mode = WAL")  # as every journal is
+    raw = journal.conn  # the journal's own sqlite3 connection, netlog's pragmas set
+    raw.execute("PRAGMA journal_mode = OFF")
+    raw.execute("PRAGMA foreign_keys = OFF")
+    raw.execute("PRAGMA ignore_check_constraints = ON")
+    raw.execute("PRAGMA cache_size = -65536")  # 64 MiB, for the index builds
+    with journal.transaction(write=True):
+        # The entry table's indexes and triggers go while it fills, and come
+        # back after with the very SQL the migrations used; the days the
+        # triggers keep on each contact are then computed once for all.
+        schema = raw.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = 'entry' AND sql IS NOT NULL"
+        ).fetchall()
+        for kind, name, _sql in schema:
+            raw.execute(f'DROP {"INDEX" if kind == "index" else "TRIGGER"} "{name}"')
+        _fill(raw, rng, contacts, entries, today)
+        for _kind, _name, sql in schema:
+            raw.execute(sql)
+        db.refresh_kept_days(raw)
+    raw.execute("PRAGMA ignore_check_constraints = OFF")
+    raw.execute("PRAGMA foreign_keys = ON")
+    raw.execute("PRAGMA journal_mode = WAL")  # as every journal is
 
 
 # --------------------------------------------------------------------------
@@ -270,14 +274,18 @@ def _fill(raw: Any, rng: random.Random, n_contacts: int, n_entries: int, today: 
         birthday = f"{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}" if rand() < 0.2 else None
         card_note = rng.choice(("prefers email to calls", "met through Sam", "ask about the marathon")) if rand() < 0.05 else None
         contact_rows.append(
-            (i + 1, name, name_key(name), email, phone, company, rng.choice(TITLES), None, rng.choice(MET),
-             card_note, birthday, every, iso[day0], archived, snoozed)
+            (i + 1, name, name_key(name), email or "", phone or "", company, rng.choice(TITLES), rng.choice(MET),
+             card_note or "", birthday or "", every or 0, iso[day0], archived, snoozed or "")
         )
         for t in rng.sample(range(len(TAGS)), rng.choice((0, 1, 1, 1, 2, 2, 3))):
             tag_rows.append((i + 1, t + 1))
+    # Empty values are bound as '' or 0 and stored as NULL by NULLIF: binding
+    # None costs the sqlite3 module a failed adapter lookup per value, and a
+    # million entries have millions of them.
     raw.executemany(
         "INSERT INTO contact (id, name, name_key, email, phone, company, title, url, met, note, birthday, "
-        "every_days, added_on, archived, snoozed_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "every_days, added_on, archived, snoozed_until) VALUES (?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), ?, ?, NULL, ?, "
+        "NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, 0), ?, ?, NULLIF(?, ''))",
         contact_rows,
     )
     raw.executemany("INSERT INTO contact_tag (contact_id, tag_id) VALUES (?, ?)", tag_rows)
@@ -302,7 +310,8 @@ def _fill(raw: Any, rng: random.Random, n_contacts: int, n_entries: int, today: 
             by_day[lo + int(rand() * width)].append(c)
     raw.executemany(
         "INSERT INTO entry (contact_id, type, kind, what, day, other_id, outcome, resolved_on, follow_up, "
-        "followed_up_on, followups, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "followed_up_on, followups, created_at) VALUES (?, ?, NULLIF(?, ''), ?, ?, NULLIF(?, 0), NULLIF(?, ''), "
+        "NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), ?, ?)",
         _entries(rng, by_day, profiles, names, iso),
     )
 
@@ -335,40 +344,45 @@ def _entries(
     later = [(last + timedelta(days=d)).isoformat() for d in range(60)]  # follow-up dates after today
     stamps = [f"{d}T12:00:00.000000+00:00" for d in iso]
     waits = (7, 7, 7, 7, 7, 7, 7, 3, 10, 14)
+    # Per contact, looked up once here rather than by profile name per entry.
+    share_of = [shares[p] for p in profiles]
+    ends_of = [ends[p] for p in profiles]
+    n_intros, n_topics = len(intros), len(topics)
+    # Empty values are '' (and other_id 0): see the INSERT in _fill.
     for day, people in enumerate(by_day):
         day_text, stamp = iso[day], stamps[day]
         for c in people:
-            give_to, got_to, ask_to = shares[profiles[c]]
+            give_to, got_to, ask_to = share_of[c]
             r = rand()
             if r < give_to:
                 if rand() < 0.12 and n > 1:  # an introduction: feeds both people
                     other = int(rand() * (n - 1))
                     other += other >= c
-                    what = intros[int(rand() * len(intros))].format(who=names[other], topic=topics[int(rand() * len(topics))])
-                    yield (c + 1, "give", "intro", what, day_text, other + 1, None, None, None, None, 0, stamp)
+                    what = intros[int(rand() * n_intros)].format(who=names[other], topic=topics[int(rand() * n_topics)])
+                    yield (c + 1, "give", "intro", what, day_text, other + 1, "", "", "", "", 0, stamp)
                 else:
                     kind, what = gives[int(rand() * 512)]
-                    yield (c + 1, "give", kind, what, day_text, None, None, None, None, None, 0, stamp)
+                    yield (c + 1, "give", kind, what, day_text, 0, "", "", "", "", 0, stamp)
             elif r < got_to:
                 kind, what = gots[int(rand() * 512)]
-                yield (c + 1, "got", kind, what, day_text, None, None, None, None, None, 0, stamp)
+                yield (c + 1, "got", kind, what, day_text, 0, "", "", "", "", 0, stamp)
             elif r < ask_to:
                 wait = waits[int(rand() * 10)]
                 follow_day = day + wait
-                followed = outcome = resolved = None
+                followed = outcome = resolved = ""
                 followups = 0
                 if rand() < 0.3:  # reached out again once
                     followups = 1
                     followed_day = min(follow_day, span)
                     followed, follow_day = iso[followed_day], followed_day + wait
                 if span - day > 30 or rand() < 0.5:  # older asks have all ended, one way or another
-                    helped, declined = ends[profiles[c]]
+                    helped, declined = ends_of[c]
                     o = rand()
                     outcome = "helped" if o < helped else "declined" if o < declined else "ignored"
                     resolved = iso[min(day + 1 + int(rand() * 21), span)]
                     if followed and followed > resolved:
-                        followed, followups, follow_day = None, 0, day + wait
+                        followed, followups, follow_day = "", 0, day + wait
                 follow = iso[follow_day] if follow_day <= span else later[follow_day - span]
-                yield (c + 1, "ask", None, asks[int(rand() * 256)], day_text, None, outcome, resolved, follow, followed, followups, stamp)
+                yield (c + 1, "ask", "", asks[int(rand() * 256)], day_text, 0, outcome, resolved, follow, followed, followups, stamp)
             else:
-                yield (c + 1, "note", None, notes[int(rand() * 256)], day_text, None, None, None, None, None, 0, stamp)
+                yield (c + 1, "note", "", notes[int(rand() * 256)], day_text, 0, "", "", "", "", 0, stamp)

@@ -59,6 +59,26 @@ def test_a_demo_journal_is_sound(cli, env):
     assert {"ix_entry_contact", "ix_entry_other", "ix_entry_day", "ix_entry_open_ask"} <= indexes
 
 
+def test_a_demo_journal_has_the_schema_of_a_real_one(cli, env, tmp_path):
+    """Indexes and triggers dropped for the load are all back, and the days the
+    triggers keep on each contact are exact."""
+    from netlog import db
+
+    cli("demo", "--contacts", "40", "--entries", "3000", "--seed", "5")
+    path = demo_path(env)
+    fresh = tmp_path / "fresh.db"
+    cli("--db", str(fresh), "add", "Someone")  # a journal made by the migrations alone
+    schema = "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name"
+    assert query(path, schema) == query(fresh, schema)
+    assert [r[0] for r in query(path, "SELECT name FROM sqlite_master WHERE type = 'trigger'")]  # v4 has some
+    con = sqlite3.connect(path)
+    try:
+        assert db.stale_kept_days(con) == []
+        assert con.execute("SELECT count(*) FROM contact WHERE last_given IS NOT NULL").fetchone()[0] > 0
+    finally:
+        con.close()
+
+
 def test_a_demo_journal_has_a_bit_of_everything(cli, env):
     cli("demo", "--contacts", "40", "--entries", "3000", "--seed", "5")
     path = demo_path(env)
