@@ -130,6 +130,9 @@ def _only_takes(contact_id: str) -> str:
     anything (no 'got', no ask they helped with); else 0. Cheapest test first."""
     return (
         "CASE"
+        # most people have given you something: their kept last_received says
+        # so without a seek (the seeks below still decide for the rest, exactly)
+        f" WHEN {contact_id.rsplit('.', 1)[0]}.last_received IS NOT NULL THEN 0"
         # SELECT id rather than *: the index alone answers, no table row is read
         f" WHEN EXISTS (SELECT t_got.id FROM entry AS t_got WHERE t_got.contact_id = {contact_id} AND t_got.type = 'got') THEN 0"
         " WHEN EXISTS (SELECT * FROM entry AS t_helped"
@@ -162,27 +165,27 @@ def hungry_query(today: date, default_every: int, *, limit: int | None, tag_id: 
     if tag_id is not None:
         where += " AND contact.id IN (SELECT contact_tag.contact_id FROM contact_tag WHERE contact_tag.tag_id = :tag_id)"
         params["tag_id"] = tag_id
-    days = f"({db.day_number(':today')} - {db.day_number('coalesce(p.last_given, p.added_on)')})"
+    days = f"({db.day_number(':today')} - {db.day_number('coalesce(contact.last_given, contact.added_on)')})"
     every = "coalesce(p.own_every, p.tag_every, :default_every)"
-    # "only takes" is checked here, for the rows past the due filter only, and
-    # ORDER BY names the result columns, so SQLite computes each once per row
+    # "only takes" is checked for the rows past the due filter only; each
+    # expression is computed once per row, in the step that first needs it
     only_takes = _only_takes("p.id")
     sql = (
         f"WITH per_contact AS {_materialized()}("
         "SELECT contact.id AS id, contact.name AS name, contact.name_key AS name_key, contact.added_on AS added_on,"
         " contact.snoozed_until AS snoozed_until, contact.every_days AS own_every,"
-        f" {_tag_every('contact.id')} AS tag_every, contact.last_given AS last_given"
+        f" {_tag_every('contact.id')} AS tag_every, contact.last_given AS last_given, contact.last_received AS last_received,"
+        f" {days} AS days"
         f" FROM contact WHERE {where})"
-        # the rows past the due filter, each with "only takes" computed once
         f", scored AS {_materialized()}("
         " SELECT p.id AS id, p.name AS name, p.name_key AS name_key, p.added_on AS added_on, p.snoozed_until AS snoozed_until,"
         " p.own_every AS own_every, p.tag_every AS tag_every, p.last_given AS last_given,"
         f" {only_takes} AS only_takes,"
-        f" CAST({days} AS INTEGER) AS days_since,"
+        " CAST(p.days AS INTEGER) AS days_since,"
         f" {every} AS every,"
-        f" CAST({days} AS FLOAT) / ({every} + 0.0) AS overdue"
+        f" CAST(p.days AS FLOAT) / ({every} + 0.0) AS overdue"
         " FROM per_contact AS p"
-        + ("" if include_all else f" WHERE {days} >= {every}")
+        + ("" if include_all else f" WHERE p.days >= {every}")
         + ")"
         " SELECT *, count(*) OVER () AS matched, sum(only_takes) OVER () AS matched_only_takes FROM scored AS p"
     )
