@@ -547,13 +547,21 @@ def owe(
     Contacts whose oldest unreturned favor is oldest come first; within a
     contact, oldest first. Archived contacts are left out, and snoozed ones
     too with ``active_only``; ``limit_contacts`` keeps the first N contacts'
-    favors (``matched`` still counts them all).
+    favors, chosen in SQL (``matched`` then counts their favors only).
     """
     params: dict[str, Any] = {"today": today.isoformat(), "never": date(1, 1, 1).isoformat()}
     where = _active(include_snoozed=not active_only)
     if contact_id is not None:
         where += " AND contact.id = :contact_id"
         params["contact_id"] = contact_id
+    owing = f"{where} AND contact.last_received > coalesce(contact.last_given, :never)"
+    if limit_contacts:
+        # only the contacts shown: the first unreturned favor of each contact
+        # owed (two seeks each), ordered and cut in SQL
+        ids = [r[0] for r in conn.execute(_first_owed_sql(owing), {**params, "limit": int(limit_contacts)})]
+        if not ids:
+            return Rows()
+        owing += f" AND contact.id IN ({', '.join(str(int(i)) for i in ids)})"
     since = "coalesce(p.last_given, :never)"
     cols = (
         "p.id AS contact_id, p.name AS name, p.name_key AS name_key, p.last_given AS last_given,"
@@ -565,7 +573,7 @@ def owe(
         "SELECT contact.id AS id, contact.name AS name, contact.name_key AS name_key, contact.last_given AS last_given"
         # only those who did you a favor since your last give: read from the
         # contact row (kept by triggers), so the seeks below are for them alone
-        f" FROM contact WHERE {where} AND contact.last_received > coalesce(contact.last_given, :never))"
+        f" FROM contact WHERE {owing})"
         f" SELECT {cols}, entry.day AS received_on FROM owe_contact AS p"
         f" JOIN entry ON entry.contact_id = p.id AND entry.type = 'got' AND entry.day > {since}"
         f" UNION ALL SELECT {cols}, entry.resolved_on AS received_on FROM owe_contact AS p"
@@ -602,6 +610,23 @@ def owe(
             }
         )
     return out
+
+
+def _first_owed_sql(owing: str) -> str:
+    """Ids of the :limit contacts (matching ``owing``) whose oldest unreturned
+    favor is oldest, in owe's order."""
+    since = "coalesce(contact.last_given, :never)"
+    got = f"(SELECT min(g.day) FROM entry AS g WHERE g.contact_id = contact.id AND g.type = 'got' AND g.day > {since})"
+    helped = (
+        "(SELECT min(h.resolved_on) FROM entry AS h WHERE h.contact_id = contact.id AND h.type = 'ask'"
+        f" AND h.outcome = 'helped' AND h.resolved_on > {since})"
+    )
+    return (
+        f"WITH owed AS {_materialized()}(SELECT contact.id AS id, contact.name_key AS name_key, {got} AS got, {helped} AS helped"
+        f" FROM contact WHERE {owing})"
+        " SELECT id FROM owed WHERE coalesce(got, helped) IS NOT NULL"
+        " ORDER BY CASE WHEN got IS NULL OR helped < got THEN helped ELSE got END, name_key, id LIMIT :limit"
+    )
 
 
 # --------------------------------------------------------------------------
