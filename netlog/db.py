@@ -12,13 +12,9 @@ import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from netlog.errors import JournalRefused, StorageError
 
-if TYPE_CHECKING:  # keep SQLAlchemy out of start-up
-    from sqlalchemy.engine import Connection, Engine
-    from sqlmodel import Session
 
 APPLICATION_ID = 0x4E544C47  # "NTLG"
 BUSY_TIMEOUT_MS = 10_000  # writers queue this long for each other before giving up
@@ -316,10 +312,10 @@ def _tighten(path: Path) -> None:
 # --------------------------------------------------------------------------
 # Connections and transactions
 #
-# Everyday commands talk to the journal through the standard library's sqlite3:
+# Commands talk to the journal through the standard library's sqlite3:
 # importing SQLAlchemy and SQLModel costs more than a whole `netlog give` may
-# take. The few heavy commands (json export and restore, check) still get a
-# SQLModel Session, bound to the same connection and the same transaction.
+# take. models.py declares the same tables as SQLModel classes; `netlog check`
+# holds a journal against them.
 
 
 def connect(path: Path | None) -> sqlite3.Connection:
@@ -328,7 +324,6 @@ def connect(path: Path | None) -> sqlite3.Connection:
         str(path) if path else ":memory:",
         timeout=BUSY_TIMEOUT_MS / 1000,
         isolation_level=None,  # we say BEGIN ourselves, see Journal.transaction
-        check_same_thread=False,
     )
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -337,11 +332,6 @@ def connect(path: Path | None) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA secure_delete = ON")  # deleted text is overwritten, not left in free pages
     conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across crashes of the process
-    return conn
-
-
-def _plain(conn: sqlite3.Connection) -> sqlite3.Connection:
-    conn.row_factory = None  # SQLAlchemy reads plain tuples
     return conn
 
 
@@ -358,8 +348,7 @@ def _translate(e: Exception, where: Path | None) -> StorageError:
 
 
 def _storage_failure(e: BaseException) -> bool:
-    """An OperationalError from sqlite3, bare or wrapped by SQLAlchemy."""
-    return isinstance(e, sqlite3.OperationalError) or isinstance(getattr(e, "orig", None), sqlite3.OperationalError)
+    return isinstance(e, sqlite3.OperationalError)
 
 
 def _commit(conn: sqlite3.Connection) -> None:
@@ -375,7 +364,6 @@ class Journal:
         self.created = False
         self.committed = 0  # write transactions committed: what an interrupt must not deny
         self._conn: sqlite3.Connection | None = None
-        self._engine: Engine | None = None
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -417,64 +405,11 @@ class Journal:
             if self.path:
                 _tighten(self.path)
 
-    @contextmanager
-    def session(self, write: bool) -> Iterator[Session]:
-        """A SQLModel Session in one transaction of its own (for the heavy
-        commands only: it costs the import of SQLAlchemy)."""
-        from sqlmodel import Session
-
-        try:
-            with self._orm_engine().connect() as conn:
-                conn = conn.execution_options(netlog_write=write)
-                session = Session(bind=conn, expire_on_commit=False)
-                try:
-                    conn.begin()
-                    yield session
-                    session.flush()
-                    conn.commit()
-                    if write:
-                        self.committed += 1
-                except BaseException:
-                    try:
-                        conn.rollback()
-                    except Exception:
-                        pass
-                    raise
-                finally:
-                    session.close()
-        except Exception as e:
-            if _storage_failure(e):
-                raise _translate(e, self.path) from None
-            raise
-        if write and self.path:
-            _tighten(self.path)
-
-    def _orm_engine(self) -> Engine:
-        if self._engine is None:
-            from sqlalchemy import create_engine, event
-            from sqlalchemy.pool import NullPool, StaticPool
-
-            if self.path is None:  # the in-memory journal exists on one connection only
-                memory = self.conn
-                self._engine = create_engine("sqlite://", creator=lambda: memory, poolclass=StaticPool)
-            else:
-                path = self.path
-                self._engine = create_engine("sqlite://", creator=lambda: _plain(connect(path)), poolclass=NullPool)
-
-            @event.listens_for(self._engine, "begin")
-            def _begin(conn: Connection) -> None:
-                conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("netlog_write") else "BEGIN")
-
-        return self._engine
-
     def migrate(self, steps: list[Migration] | None = None) -> None:
         with self.transaction(write=True) as conn:
             migrate(conn, steps)
 
     def close(self) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
         if self._conn is not None:
             self._conn.close()
             self._conn = None

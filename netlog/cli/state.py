@@ -19,8 +19,6 @@ from netlog.errors import UsageError
 if TYPE_CHECKING:
     import sqlite3
 
-    from sqlmodel import Session
-
     from netlog.db import Journal
 
 
@@ -87,14 +85,6 @@ def writing() -> Iterator[sqlite3.Connection]:
 
 
 @contextmanager
-def writing_session() -> Iterator[Session]:
-    """writing(), as a SQLModel Session: for the heavy commands only (it costs
-    the import of SQLAlchemy, several times a whole everyday command)."""
-    with _writing(lambda journal: journal.session(write=True)) as session:
-        yield session
-
-
-@contextmanager
 def _writing(begin):  # type: ignore[no-untyped-def]
     state.pending = []
     journal = open_journal(create=True)
@@ -116,13 +106,6 @@ def reading() -> Iterator[sqlite3.Connection]:
     """A read transaction; a journal that does not exist yet reads as empty."""
     with open_journal(create=False).transaction(write=False) as conn:
         yield conn
-
-
-@contextmanager
-def reading_session() -> Iterator[Session]:
-    """reading(), as a SQLModel Session (heavy commands only)."""
-    with open_journal(create=False).session(write=False) as session:
-        yield session
 
 
 def forget_deleted() -> None:
