@@ -18,6 +18,7 @@ import random
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -308,12 +309,29 @@ def _fill(raw: Any, rng: random.Random, n_contacts: int, n_entries: int, today: 
         lo, width = added[c], until[c] - added[c] + 1
         for _ in range(k):
             by_day[lo + int(rand() * width)].append(c)
-    raw.executemany(
+    # Many rows per statement: each statement run costs the sqlite3 module and
+    # SQLite a fixed price (bind, step, reset, the GIL let go and taken back).
+    insert = (
         "INSERT INTO entry (contact_id, type, kind, what, day, other_id, outcome, resolved_on, follow_up, "
-        "followed_up_on, followups, created_at) VALUES (?, ?, NULLIF(?, ''), ?, ?, NULLIF(?, 0), NULLIF(?, ''), "
-        "NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), ?, ?)",
-        _entries(rng, by_day, profiles, names, iso),
+        "followed_up_on, followups, created_at) VALUES "
     )
+    values = "(?, ?, NULLIF(?, ''), ?, ?, NULLIF(?, 0), NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), NULLIF(?, ''), ?, ?)"
+    rows = _entries(rng, by_day, profiles, names, iso)
+    raw.executemany(insert + ", ".join([values] * ROWS_PER_INSERT), _batches(rows, n_entries // ROWS_PER_INSERT))
+    raw.executemany(insert + values, rows)  # the rest, fewer than ROWS_PER_INSERT
+
+
+ROWS_PER_INSERT = 50
+
+
+def _batches(rows: Iterator[tuple[Any, ...]], count: int) -> Iterator[list[Any]]:
+    """``count`` flat lists of ROWS_PER_INSERT rows each, taken from ``rows``."""
+    for _ in range(count):
+        batch: list[Any] = []
+        extend = batch.extend
+        for row in islice(rows, ROWS_PER_INSERT):
+            extend(row)
+        yield batch
 
 
 def _pool(rng: random.Random, templates: dict[str, tuple[str, ...]], size: int = 512) -> list[tuple[str, str]]:
