@@ -164,6 +164,20 @@ def test_check_finds_dangling_references(cli, env, tmp_path):
     assert "verdict: PROBLEM" in r.stdout
 
 
+def test_check_finds_kept_days_that_disagree_with_the_entries(cli, env, tmp_path):
+    _journal(cli)
+    assert "kept days:    ok" in cli("check").stdout
+    copy = tmp_path / "kept.db"
+    shutil.copy(env.db, copy)
+    con = sqlite3.connect(copy)
+    con.execute("UPDATE contact SET last_given = '2001-01-01' WHERE name = 'Sam Lee'")  # no entry says so
+    con.commit()
+    con.close()
+    r = cli("--db", str(copy), "check", code=1)
+    assert "kept days:    1 contact(s)" in r.stdout
+    assert "verdict: PROBLEM" in r.stdout
+
+
 @pytest.mark.parametrize("kind", ["missing", "text", "other-app", "newer"])
 def test_check_refuses_what_is_not_a_sound_journal(cli, env, tmp_path, kind):
     target = tmp_path / "x.db"

@@ -62,6 +62,14 @@ def test_merge_moves_everything_to_keep(cli, twins):
     assert rows(env.db, "SELECT count(*) FROM undo_step") == [(0,)]
     assert rows(env.db, "SELECT count(*) FROM contact_tag WHERE contact_id = 2") == [(0,)]
     assert rows(env.db, "PRAGMA foreign_key_check") == []
+    con = sqlite3.connect(env.db)
+    try:
+        from netlog import db
+
+        assert db.stale_kept_days(con) == []  # KEEP's last give is now the latest of both histories
+    finally:
+        con.close()
+    assert rows(env.db, "SELECT last_given FROM contact WHERE id = 1") == [("2026-10-07",)]
 
 
 def test_undo_after_merge_has_nothing_to_take_back(cli, twins):

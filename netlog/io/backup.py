@@ -101,6 +101,12 @@ def _sqlite_problem(e: sqlite3.Error, journal: Path, target: Path) -> str:
 # check
 
 
+def _has_kept_days(con: sqlite3.Connection) -> bool:
+    """Schema v4 and later keep each contact's last give and favor received."""
+    columns = {row[1] for row in con.execute("PRAGMA table_info(contact)")}
+    return {"last_given", "last_received"} <= columns
+
+
 @dataclass
 class Health:
     path: Path
@@ -113,8 +119,9 @@ class Health:
 
 
 def check(path: Path) -> Health:
-    """SQLite's integrity and foreign-key checks, application id and schema version. Never writes."""
-    from netlog.db import APPLICATION_ID, SCHEMA_VERSION, SQLITE_MAGIC
+    """SQLite's integrity and foreign-key checks, application id, schema version, and
+    the days kept on each contact against the entries they come from. Never writes."""
+    from netlog.db import APPLICATION_ID, SCHEMA_VERSION, SQLITE_MAGIC, stale_kept_days
 
     h = Health(path)
     h.lines.append(("journal", str(path)))
@@ -161,6 +168,13 @@ def check(path: Path) -> Health:
             tables = sorted({str(r[0]) for r in fk})
             h.lines.append(("foreign keys", f"{len(fk)} row(s) point at nothing, in {', '.join(tables)}"))
             h.problems.append("some rows refer to rows that do not exist")
+        if integrity == ["ok"] and app_id == APPLICATION_ID and _has_kept_days(con):
+            stale = stale_kept_days(con)
+            if not stale:
+                h.lines.append(("kept days", "ok"))
+            else:
+                h.lines.append(("kept days", f"{len(stale)} contact(s) whose last give or favor received disagrees with their entries"))
+                h.problems.append("the days kept on some contacts disagree with their entries")
     except sqlite3.DatabaseError as e:
         h.problems.append(f"SQLite can't read the file ({e})")
     finally:
