@@ -133,7 +133,10 @@ def test_install_completion_for_each_shell(env):
 
 def test_install_completion_detects_bash(env):
     """As a user types it: no shell named, run from bash."""
-    r = subprocess.run(["bash", "-c", f"'{sys.executable}' -m netlog --install-completion"], env=env.env, capture_output=True, text=True)
+    # "; exit $?" keeps bash alive as netlog's parent (bash -c would exec a lone command),
+    # so detection sees this bash whatever started the tests
+    script = f"'{sys.executable}' -m netlog --install-completion; exit $?"
+    r = subprocess.run(["bash", "-c", script], env=env.env, capture_output=True, text=True, start_new_session=True)
     assert r.returncode == 0, r.stderr
     assert "bash completion installed" in r.stdout
 
