@@ -21,6 +21,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from netlog import validate
@@ -113,11 +114,6 @@ _EMPTY = ("",) * len(FILL_FIELDS)
 _BAD_START = " #"
 
 
-def _name_key(name: str) -> str:
-    """validate.name_key, quicker for the usual ASCII name (already single-spaced)."""
-    return name.lower() if name.isascii() else name_key(name)
-
-
 # A contact as the importer keeps it: [id, name, name_key, *FILL_FIELDS,
 # added_on], a list so that a later row of the same file can fill it.
 _FIRST_FILL = 3
@@ -128,10 +124,20 @@ _EMAIL = _FIRST_FILL + FILL_FIELDS.index("email")
 # sqlite3 module a failed adapter lookup (two attribute misses) per value,
 # which was a third of the inserts' time.
 _NULL_IF_EMPTY = "NULLIF(?, '')"
-_INSERT = (
-    f"INSERT INTO contact (id, name, name_key, {', '.join(FILL_FIELDS)}, added_on, every_days, archived, snoozed_until) "
-    f"VALUES (?, ?, ?, {', '.join(_NULL_IF_EMPTY for _ in FILL_FIELDS)}, ?, NULL, 0, NULL)"
-)
+
+
+def _insert(rows: list[list[Any]]) -> tuple[str, Callable[[list[Any]], tuple[Any, ...]]]:
+    """The INSERT for new contacts, and what it takes of each row: only the
+    fields some row has (a column no row fills is left to its default, NULL),
+    so a LinkedIn export binds no phone, birthday or note."""
+    slots = [(i, f) for i, f in _SLOTS if any(map(itemgetter(i), rows))]
+    sql = (
+        f"INSERT INTO contact (id, name, name_key, {''.join(f + ', ' for _i, f in slots)}added_on, every_days, archived, snoozed_until) "
+        f"VALUES (?, ?, ?, {''.join(_NULL_IF_EMPTY + ', ' for _ in slots)}?, NULL, 0, NULL)"
+    )
+    return sql, itemgetter(0, 1, 2, *(i for i, _f in slots), _FIRST_FILL + len(FILL_FIELDS))
+
+
 _UPDATE = f"UPDATE contact SET {', '.join(f'{f} = {_NULL_IF_EMPTY}' for f in FILL_FIELDS)} WHERE id = ?"
 
 
@@ -182,7 +188,8 @@ def apply(
 
     common = [tag_id(n) for n in tags or []]
     today_iso = today.isoformat()
-    done = 0
+    changes = out.changes
+    done = n_created = 0
     for item in items:
         done += 1
         if progress and done % 500 == 0:
@@ -196,7 +203,10 @@ def apply(
             _skip(out, Skip(item.where, e.message), strict)
             continue
         get = fields.get
-        url, email, key = get("url"), get("email"), _name_key(name)
+        url, email = get("url"), get("email")
+        # validate.name_key; for the usual ASCII name (already single-spaced)
+        # that is lower(): NFC changes no ASCII, and casefold is lower there
+        key = name.lower() if name.isascii() else name_key(name)
         ukey = url_key(url) if url else None
         ekey = email_key(email) if email else None
         cid = by_url.get(ukey) if url else None
@@ -219,9 +229,9 @@ def apply(
             by_name[key] = cid
             for tid in wanted:
                 new_links.add((cid, tid))
-            out.created += 1
-            if len(out.changes) < MAX_CHANGES:
-                out.changes.append(("created", name, cid, sorted(fields)))
+            n_created += 1
+            if n_created <= MAX_CHANGES and len(changes) < MAX_CHANGES:
+                changes.append(("created", name, cid, sorted(fields)))
             continue
         target = created.get(cid) or changed.get(cid) or existing[cid]
         filled = [(i, f) for i, f in _SLOTS if not target[i] and fields.get(f)]
@@ -240,8 +250,9 @@ def apply(
         for tid in linked:
             new_links.add((cid, tid))
         out.updated += 1
-        if len(out.changes) < MAX_CHANGES:
-            out.changes.append(("updated", target[1], cid, [f for _i, f in filled] + (["tags"] if linked else [])))
+        if len(changes) < MAX_CHANGES:
+            changes.append(("updated", target[1], cid, [f for _i, f in filled] + (["tags"] if linked else [])))
+    out.created = n_created
     if progress:
         progress(done % 500)
 
@@ -254,9 +265,10 @@ def apply(
         conn.executemany("INSERT INTO tag (id, name, name_key, every_days) VALUES (?, ?, ?, NULL)", new_tags.values())
     rows = list(created.values())
     created.clear()
+    insert, columns = _insert(rows)
     for i in range(0, len(rows), CHUNK):
         chunk = rows[i : i + CHUNK]
-        conn.executemany(_INSERT, chunk)
+        conn.executemany(insert, map(columns, chunk))
         if progress:
             progress(len(chunk))
     if changed:
