@@ -178,6 +178,21 @@ def test_check_finds_kept_days_that_disagree_with_the_entries(cli, env, tmp_path
     assert "verdict: PROBLEM" in r.stdout
 
 
+def test_check_holds_the_journal_to_the_models(cli, env, tmp_path):
+    _journal(cli)
+    assert "tables:       ok, as netlog/models.py declares them" in cli("check").stdout
+    copy = tmp_path / "lost.db"
+    shutil.copy(env.db, copy)
+    con = sqlite3.connect(copy)
+    con.execute("DROP TRIGGER fed_on_insert")  # later gives would leave last_given behind
+    con.execute("DROP TABLE reported")
+    con.commit()
+    con.close()
+    r = cli("--db", str(copy), "check", code=1)
+    assert "tables:       missing table reported, trigger fed_on_insert" in r.stdout
+    assert "verdict: PROBLEM" in r.stdout
+
+
 @pytest.mark.parametrize("kind", ["missing", "text", "other-app", "newer"])
 def test_check_refuses_what_is_not_a_sound_journal(cli, env, tmp_path, kind):
     target = tmp_path / "x.db"

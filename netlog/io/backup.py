@@ -101,6 +101,28 @@ def _sqlite_problem(e: sqlite3.Error, journal: Path, target: Path) -> str:
 # check
 
 
+def _missing_schema(con: sqlite3.Connection) -> list[str]:
+    """Tables and columns that the SQLModel classes declare, and the triggers
+    that keep the contact days, which the journal lacks. check is a rare
+    command: it may pay for importing SQLModel."""
+    from sqlmodel import SQLModel
+
+    import netlog.models  # noqa: F401  (declares the tables)
+    from netlog.db import V4_SCHEMA
+
+    missing = []
+    for table in SQLModel.metadata.sorted_tables:
+        have = {row[1] for row in con.execute(f'PRAGMA table_info("{table.name}")')}
+        if not have:
+            missing.append(f"table {table.name}")
+            continue
+        missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in have]
+    triggers = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    wanted = [sql.split()[2] for sql in V4_SCHEMA if sql.startswith("CREATE TRIGGER")]
+    missing += [f"trigger {name}" for name in wanted if name not in triggers]
+    return missing
+
+
 def _has_kept_days(con: sqlite3.Connection) -> bool:
     """Schema v4 and later keep each contact's last give and favor received."""
     columns = {row[1] for row in con.execute("PRAGMA table_info(contact)")}
@@ -168,6 +190,13 @@ def check(path: Path) -> Health:
             tables = sorted({str(r[0]) for r in fk})
             h.lines.append(("foreign keys", f"{len(fk)} row(s) point at nothing, in {', '.join(tables)}"))
             h.problems.append("some rows refer to rows that do not exist")
+        if integrity == ["ok"] and app_id == APPLICATION_ID and version == SCHEMA_VERSION:
+            missing = _missing_schema(con)
+            if not missing:
+                h.lines.append(("tables", "ok, as netlog/models.py declares them"))
+            else:
+                h.lines.append(("tables", "missing " + ", ".join(missing[:6]) + (", ..." if len(missing) > 6 else "")))
+                h.problems.append("the journal lacks tables, columns or triggers this netlog needs")
         if integrity == ["ok"] and app_id == APPLICATION_ID and _has_kept_days(con):
             stale = stale_kept_days(con)
             if not stale:
