@@ -251,6 +251,7 @@ def _fill(raw: Any, rng: random.Random, n_contacts: int, n_entries: int, today: 
     weights: list[float] = []
     contact_rows = []
     tag_rows = []
+    tag_numbers = list(range(len(TAGS)))  # sample() picks from a list as from a range, without the ABC check on each call
     for i, name in enumerate(names):
         r = rand()
         profile = "giver" if r < 0.2 else "matcher" if r < 0.75 else "distant" if r < 0.92 else "taker" if r < 0.97 else "new"
@@ -266,7 +267,8 @@ def _fill(raw: Any, rng: random.Random, n_contacts: int, n_entries: int, today: 
         weights.append(0.0 if profile == "new" else rng.paretovariate(1.6) * (0.3 if profile == "distant" else 1.0))
         company = rng.choice(COMPANIES)
         slug = company.lower().replace("the ", "").replace(" ", "").replace("'", "")
-        words = name_key(name).replace("'", "").split()
+        key = name_key(name)
+        words = key.replace("'", "").split()
         email = f"{words[0]}.{words[-1]}@{slug}.example" if rand() < 0.7 else None
         phone = f"+44 20 7946 {rng.randrange(10000):04d}" if rand() < 0.3 else None
         every = rng.choice(OWN_CADENCES) if rand() < 0.08 else None
@@ -275,10 +277,10 @@ def _fill(raw: Any, rng: random.Random, n_contacts: int, n_entries: int, today: 
         birthday = f"{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}" if rand() < 0.2 else None
         card_note = rng.choice(("prefers email to calls", "met through Sam", "ask about the marathon")) if rand() < 0.05 else None
         contact_rows.append(
-            (i + 1, name, name_key(name), email or "", phone or "", company, rng.choice(TITLES), rng.choice(MET),
+            (i + 1, name, key, email or "", phone or "", company, rng.choice(TITLES), rng.choice(MET),
              card_note or "", birthday or "", every or 0, iso[day0], archived, snoozed or "")
         )
-        for t in rng.sample(range(len(TAGS)), rng.choice((0, 1, 1, 1, 2, 2, 3))):
+        for t in rng.sample(tag_numbers, rng.choice((0, 1, 1, 1, 2, 2, 3))):
             tag_rows.append((i + 1, t + 1))
     # Empty values are bound as '' or 0 and stored as NULL by NULLIF: binding
     # None costs the sqlite3 module a failed adapter lookup per value, and a
