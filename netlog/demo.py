@@ -25,6 +25,7 @@ from typing import Any
 
 from netlog import db
 from netlog.errors import NetlogError, UsageError
+from netlog.io.bulk import entries_aside
 from netlog.validate import name_key
 
 MAX_CONTACTS = 1_000_000
@@ -195,20 +196,8 @@ def _load(journal: db.Journal, rng: random.Random, contacts: int, entries: int, 
     raw.execute("PRAGMA journal_mode = OFF")
     raw.execute("PRAGMA foreign_keys = OFF")
     raw.execute("PRAGMA ignore_check_constraints = ON")
-    raw.execute("PRAGMA cache_size = -65536")  # 64 MiB, for the index builds
-    with journal.transaction(write=True):
-        # The entry table's indexes and triggers go while it fills, and come
-        # back after with the very SQL the migrations used; the days the
-        # triggers keep on each contact are then computed once for all.
-        schema = raw.execute(
-            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = 'entry' AND sql IS NOT NULL"
-        ).fetchall()
-        for kind, name, _sql in schema:
-            raw.execute(f'DROP {"INDEX" if kind == "index" else "TRIGGER"} "{name}"')
+    with journal.transaction(write=True), entries_aside(raw):
         _fill(raw, rng, contacts, entries, today)
-        for _kind, _name, sql in schema:
-            raw.execute(sql)
-        db.refresh_kept_days(raw)
     raw.execute("PRAGMA ignore_check_constraints = OFF")
     raw.execute("PRAGMA foreign_keys = ON")
     raw.execute("PRAGMA journal_mode = WAL")  # as every journal is

@@ -90,6 +90,27 @@ def test_json_round_trip_is_byte_identical(cli, env, tmp_path):
     assert run_netlog("--db", str(restored), "check", env=env.env).returncode == 0
 
 
+def test_json_written_record_by_record_is_the_whole_document(cli, env):
+    """export json streams (jsonio.write): the same text as encoding the whole journal at once."""
+    import io
+
+    from netlog import db
+    from netlog.io import jsonio
+
+    full_journal(cli, env.db)
+    journal = db.open_journal(env.db, create=False)
+    try:
+        with journal.transaction(write=False) as conn:
+            whole = jsonio.dumps(jsonio.dump(conn))
+            streamed = io.StringIO()
+            jsonio.write(conn, streamed)
+    finally:
+        journal.close()
+    assert streamed.getvalue() == whole
+    assert json.loads(whole)["reported"] and json.loads(whole)["settings"]  # every part of the document is there
+    assert cli("export", "json").stdout == whole
+
+
 def test_export_json_to_a_file_is_private(cli, env, tmp_path):
     full_journal(cli, env.db)
     old = os.umask(0o022)

@@ -229,14 +229,19 @@ OUTPUT = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FIL
 
 
 def _write_out(output: Optional[str], text: str) -> None:
+    _stream_out(output, lambda f: f.write(text))
+
+
+def _stream_out(output: Optional[str], write: Callable[[Any], None]) -> None:
+    """Stdout, or a new private file (written whole under a temporary name, then renamed)."""
     if output in (None, "-"):
-        sys.stdout.write(text)
+        write(sys.stdout)
         sys.stdout.flush()
         return
     from netlog.io.files import write_private
 
     target = Path(output).expanduser()
-    write_private(target, lambda f: f.write(text))
+    write_private(target, write)
     st.say(f"Wrote {target}.")
 
 
@@ -248,9 +253,8 @@ def export_json(output: Optional[str] = OUTPUT) -> None:
     """
     from netlog.io import jsonio
 
-    with st.reading() as conn:
-        text = jsonio.dumps(jsonio.dump(conn))
-    _write_out(output, text)
+    with st.reading() as conn:  # written record by record: a big journal is never all in memory
+        _stream_out(output, lambda f: jsonio.write(conn, f))
 
 
 @export_app.command("csv")
@@ -265,8 +269,7 @@ def export_csv(directory: str = typer.Argument(..., metavar="DIR", help="Directo
     from netlog.io import export, jsonio
 
     with st.reading() as conn:
-        data = jsonio.dump(conn)
-    written = export.export_csv(data, Path(directory).expanduser())
+        written = export.export_csv(jsonio.Tables(conn), Path(directory).expanduser())
     st.say(f"Wrote {', '.join(p.name for p in written)} in {Path(directory).expanduser()}.")
 
 

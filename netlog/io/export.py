@@ -9,11 +9,12 @@ safety, and the same text is in ``export json`` untouched.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from netlog.io.files import make_private_dir, write_private
-from netlog.io.jsonio import CONTACT_KEYS, ENTRY_KEYS, TAG_KEYS
+from netlog.io.jsonio import CONTACT_KEYS, ENTRY_KEYS, TAG_KEYS, Tables
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -29,33 +30,37 @@ def safe_cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def write_csv(f: IO[str], keys: tuple[str, ...] | list[str], rows: list[dict[str, Any]]) -> None:
+def write_csv(f: IO[str], keys: tuple[str, ...] | list[str], rows: Iterable[dict[str, Any]]) -> None:
     writer = csv.writer(f, lineterminator="\r\n")
     writer.writerow(keys)
-    for row in rows:
-        writer.writerow([safe_cell(row.get(k)) for k in keys])
+    writer.writerows([safe_cell(row.get(k)) for k in keys] for row in rows)
 
 
-def csv_tables(data: dict[str, Any]) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
-    """File name -> (columns, rows), from the ``jsonio.dump`` document."""
-    names = {c["id"]: c["name"] for c in data["contacts"]}
+def csv_tables(tables: Tables) -> dict[str, tuple[list[str], Callable[[], Iterable[dict[str, Any]]]]]:
+    """File name -> (columns, its rows as they are read), from the journal's tables."""
     entry_keys = list(ENTRY_KEYS)
     entry_keys.insert(entry_keys.index("contact_id") + 1, "contact")
     entry_keys.insert(entry_keys.index("other_id") + 1, "other")
-    entries = [{**e, "contact": names.get(e["contact_id"]), "other": names.get(e["other_id"])} for e in data["entries"]]
+
+    def entries() -> Iterator[dict[str, Any]]:
+        names = {c["id"]: c["name"] for c in tables.contacts()}
+        for e in tables.entries():
+            yield {**e, "contact": names.get(e["contact_id"]), "other": names.get(e["other_id"])}
+
     return {
-        "contacts.csv": (list(CONTACT_KEYS), data["contacts"]),
+        "contacts.csv": (list(CONTACT_KEYS), tables.contacts),
         "entries.csv": (entry_keys, entries),
-        "tags.csv": (list(TAG_KEYS), data["tags"]),
-        "settings.csv": (["key", "value"], [{"key": k, "value": v} for k, v in data["settings"].items()]),
+        "tags.csv": (list(TAG_KEYS), tables.tags),
+        "settings.csv": (["key", "value"], lambda: ({"key": k, "value": v} for k, v in tables.head()["settings"].items())),
     }
 
 
-def export_csv(data: dict[str, Any], directory: Path) -> list[Path]:
+def export_csv(tables: Tables, directory: Path) -> list[Path]:
+    """One file per kind of record, each written as its rows are read."""
     make_private_dir(directory)
     written = []
-    for name, (keys, rows) in csv_tables(data).items():
+    for name, (keys, rows) in csv_tables(tables).items():
         target = directory / name
-        write_private(target, lambda f, k=keys, r=rows: write_csv(f, k, r))
+        write_private(target, lambda f, k=keys, r=rows: write_csv(f, k, r()))
         written.append(target)
     return written
