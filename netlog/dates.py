@@ -4,13 +4,16 @@ Absolute dates go to python-dateutil; the relative forms are our own small
 grammar, so that "3 days ago" or "next monday" mean the same thing every time:
 
     today | yesterday | tomorrow
-    2025-11-14 | 14 Nov 2025 | Nov 14 2025 | March 5      (absolute)
+    2025-11-14 | 2025/11/14 | 14 Nov 2025 | Nov 14, 2025   (absolute)
+    March 5 | 5th of March                                 (absolute, no year)
     3 days ago | 2w ago | 1 month ago                      (past)
     last friday | friday                                   (past: latest on or before today)
     in 3 days | in 2w | 2w | next monday | monday          (future)
 
 A date without a year ("March 5") is the latest such day on or before today
 for things that happened, and the next one from today for things to come.
+A month is written as a word: all-digit forms such as "5/3" could be day-month
+or month-day, so they are refused rather than guessed.
 Durations (``--every``): ``30d``, ``2w``, ``3m``, ``1y``, ``90 days``; a month
 counts 30 days and a year 365.
 """
@@ -133,42 +136,60 @@ def _relative(text: str, today: date, future: bool) -> date | None:
     return None
 
 
-def _absolute(text: str, today: date, future: bool, what: str) -> date:
-    iso = _ISO.match(text.strip())
-    if iso:
-        try:
-            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-        except ValueError:
-            raise UsageError(f"{what}: {text!r} is not a real date; check the day and month") from None
-    words = re.findall(r"[a-z]+", text.lower())
-    if not re.search(r"\d", text) or any(w not in _MONTH_NAMES and w not in ("of", "the", "st", "nd", "rd", "th") for w in words):
-        raise UsageError(
-            f"{what}: can't read {text!r} as a date; try 2025-11-14, '14 Nov 2025', 'yesterday', '3 days ago' or 'last friday'"
-        )
-    from datetime import datetime
+_ISO_SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
+_FILLER = ("of", "the", "st", "nd", "rd", "th")
+_TRY = "try 2025-11-14, '14 Nov 2025', 'yesterday', '3 days ago' or 'last friday'"
 
+
+def _absolute(text: str, today: date, future: bool, what: str) -> date:
+    iso = _ISO.match(text.strip()) or _ISO_SLASH.match(text.strip())
+    if iso:
+        return _real(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)), text, what)
+    month, day, year = _month_day_year(text, what)
+    if year is not None:
+        return _real(year, month, day, text, what)
+    return _nearest_year(month, day, today, future, text, what)
+
+
+def _month_day_year(text: str, what: str) -> tuple[int, int, int | None]:
+    """A month by name, a day and maybe a year, in any order ('14 Nov 2025',
+    'Nov 14, 2025', 'March 5', '5th of March'); the month's number comes from
+    dateutil's own table. Anything else ('5/3', '1 2 3') is refused: reading
+    digits alone would guess between day-month and month-day orders."""
     from dateutil import parser
 
-    has_year = bool(re.search(r"\d{4}", text))
-    try:
-        parsed = parser.parse(text, default=datetime(today.year, today.month, 1)).date()
-    except (ValueError, OverflowError, parser.ParserError):
-        raise UsageError(
-            f"{what}: {text!r} is not a real date; try 2025-11-14 or '14 Nov 2025'"
-        ) from None
-    if not has_year:
-        if future and parsed < today:
-            parsed = _same_day_other_year(parsed, parsed.year + 1)
-        elif not future and parsed > today:
-            parsed = _same_day_other_year(parsed, parsed.year - 1)
-    return parsed
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    numbers = re.findall(r"\d+", text)
+    months = [w for w in words if w not in _FILLER]
+    leftover = re.sub(r"[^\W_]+", "", text).replace(",", "").replace(".", "").replace("-", "").strip()
+    month = parser.parserinfo().month(months[0]) if len(months) == 1 else None
+    days = [n for n in numbers if len(n) <= 2]
+    years = [n for n in numbers if len(n) == 4]
+    if month is None or leftover or len(days) != 1 or len(years) > 1 or len(days) + len(years) != len(numbers):
+        raise UsageError(f"{what}: can't read {text!r} as a date; {_TRY}")
+    return month, int(days[0]), int(years[0]) if years else None
 
 
-def _same_day_other_year(day: date, year: int) -> date:
+def _real(year: int, month: int, day: int, text: str, what: str) -> date:
     try:
-        return day.replace(year=year)
-    except ValueError:  # 29 February
-        return day.replace(year=year, day=28)
+        return date(year, month, day)
+    except ValueError:
+        raise UsageError(f"{what}: {text!r} is not a real date; check the day and month") from None
+
+
+def _nearest_year(month: int, day: int, today: date, future: bool, text: str, what: str) -> date:
+    """A day without a year: the latest on or before today for what happened,
+    the next from today for what is to come (29 February: the nearest leap year)."""
+    _real(2000, month, day, text, what)  # a day some year has (2000 was a leap year)
+    step = 1 if future else -1
+    for year in range(today.year, today.year + 9 * step, step):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if (candidate >= today) if future else (candidate <= today):
+            return candidate
+    raise UsageError(f"{what}: {text!r} is not a real date; check the day and month")  # not reached: leap years come every 8 years at most
 
 
 def parse_date(text: str, today: date, *, future: bool = False, what: str = "date") -> date:

@@ -90,3 +90,30 @@ def test_bad_durations(text):
 
 def test_format_days_is_the_shortest_exact_form():
     assert [format_days(d) for d in (90, 14, 10, 365, 60)] == ["3m", "2w", "10d", "1y", "2m"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Nov 14, 2025", "2025-11-14"),
+        ("14-Nov-2025", "2025-11-14"),
+        ("5th of March", "2026-03-05"),
+        ("2025/11/14", "2025-11-14"),
+        ("Sept 3", "2026-09-03"),
+        ("Feb 29", "2024-02-29"),  # no year, 2026 not a leap year: the latest 29 February
+    ],
+)
+def test_more_written_forms(text, expected):
+    assert parse_past(text, T).isoformat() == expected
+
+
+def test_a_leap_day_to_come_is_the_next_leap_year():
+    assert parse_future("Feb 29", T).isoformat() == "2028-02-29"
+
+
+@pytest.mark.parametrize("text", ["1 2 3", "5/3", "3.5.2026", "14 Nov 25", "Nov 14 2025 10:00", "May 2025", "Nov", "14 Nov 2025 Nov"])
+def test_forms_that_would_be_a_guess_are_refused(text):
+    """Digits alone could be day-month or month-day: netlog asks instead of guessing."""
+    with pytest.raises(UsageError) as e:
+        parse_past(text, T, "--on")
+    assert e.value.message.startswith("--on: can't read") and repr(text) in e.value.message
