@@ -134,8 +134,9 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def find_contact(conn: sqlite3.Connection, typed: str, what: str = "NAME") -> Contact:
-    """The one contact that ``typed`` names, or a UsageError that helps."""
+def find_contact(conn: sqlite3.Connection, typed: str, what: str = "NAME", *, can_create: bool = False) -> Contact:
+    """The one contact that ``typed`` names, or a UsageError that helps
+    (``can_create``: the command has --new, so the error says so)."""
     typed = validate.text(typed, what, max_len=validate.MAX_NAME) or ""
     if typed.startswith("#") and typed[1:].isdigit():
         found = get_contact(conn, int(typed[1:]))
@@ -163,13 +164,14 @@ def find_contact(conn: sqlite3.Connection, typed: str, what: str = "NAME") -> Co
         lowered = {n.casefold(): n for n in names}
         close = [lowered[k] for k in difflib.get_close_matches(key, list(lowered), n=3, cutoff=0.6)]
     hint = f"did you mean {', '.join(repr(c) for c in close)}?" if close else "'netlog contacts' lists them"
-    raise UsageError(f"{what}: no contact matches {typed!r}; {hint} (use --new to create it)")
+    create = " (use --new to create it)" if can_create else ""
+    raise UsageError(f"{what}: no contact matches {typed!r}; {hint}{create}")
 
 
 def find_or_create(conn: sqlite3.Connection, typed: str, new: bool, today: date, created: list[Contact]) -> Contact:
     """For give/got/ask/note: --new creates an unknown name instead of failing."""
     if not new:
-        return find_contact(conn, typed)
+        return find_contact(conn, typed, can_create=True)
     existing = _contact_by_key(conn, validate.name_key(validate.name(typed)))
     if existing:
         return existing
@@ -303,9 +305,14 @@ def set_snooze(conn: sqlite3.Connection, contact: Contact, until: date | None) -
     contact.snoozed_until = until
 
 
+def entry_count(conn: sqlite3.Connection, contact_id: int) -> int:
+    """The entries that are the contact's own (what rm deletes with them)."""
+    return int(_one(conn, "SELECT count(*) FROM entry WHERE contact_id = ?", (contact_id,)))
+
+
 def remove_contact(conn: sqlite3.Connection, contact: Contact) -> int:
     """Delete a contact and its entries; returns how many entries went with it."""
-    count = int(_one(conn, "SELECT count(*) FROM entry WHERE contact_id = ?", (contact.id,)))
+    count = entry_count(conn, contact.id)
     conn.execute("DELETE FROM entry WHERE contact_id = ?", (contact.id,))
     conn.execute("DELETE FROM contact_tag WHERE contact_id = ?", (contact.id,))
     conn.execute("DELETE FROM contact WHERE id = ?", (contact.id,))
@@ -467,7 +474,8 @@ def add_entry(
     contact = find_or_create(conn, name, new, today, created)
     other = None
     if intro is not None:
-        other = find_or_create(conn, intro, new, today, created)
+        # --new is for NAME only: a typo in --intro must not become a new contact
+        other = find_contact(conn, intro, "--intro")
         if other.id == contact.id:
             raise UsageError("--intro: an introduction needs two different people")
         kind = kind or "intro"
@@ -492,16 +500,25 @@ def _give_first_hint(conn: sqlite3.Connection, contact: Contact, today: date) ->
     last = last_given(conn, contact.id)
     every, _ = cadence(conn, contact)
     if last is None:
-        return f"You have never given to {contact.name}. Do it first: what could you offer? ('netlog give {quote_name(contact.name)} ...')"
+        return f"You have never given to {contact.name}. Do it first: what could you offer? Try: netlog give {quote_name(contact.name)} ..."
     if (today - last).days > every:
-        return f"Your last give to {contact.name} was {(today - last).days} days ago; feed the relationship too ('netlog give {quote_name(contact.name)} ...')"
+        return f"Your last give to {contact.name} was {(today - last).days} days ago; feed the relationship too: netlog give {quote_name(contact.name)} ..."
     return None
 
 
 def quote_name(name: str) -> str:
+    """A name as it is typed in a shell: bare, "double quoted", or 'quoted';
+    after ``--`` when it starts with a dash, so it is not read as an option."""
+    import re
     import shlex
 
-    return shlex.quote(name) if name != shlex.quote(name) else name
+    if re.fullmatch(r"[\w.@+,-]+", name):
+        quoted = name
+    elif not re.search(r'["$`\\!]', name):
+        quoted = f'"{name}"'
+    else:
+        quoted = shlex.quote(name)
+    return f"-- {quoted}" if name.startswith("-") else quoted
 
 
 def describe(e: Entry, contact: Contact, other: Contact | None = None) -> str:
@@ -573,14 +590,26 @@ def resolve_ask(conn: sqlite3.Connection, entry: Entry, outcome: str, day: date)
     return entry
 
 
+def wait_days(entry: Entry) -> int:
+    """How long the last wait was (from the ask, or from the last follow-up, to
+    the follow-up date): the next wait is as long."""
+    if entry.follow_up is None:
+        return DEFAULT_FOLLOW_UP_DAYS
+    start = entry.followed_up_on if entry.followups and entry.followed_up_on else entry.day
+    return max((entry.follow_up - start).days, 1)
+
+
 def follow_up_ask(conn: sqlite3.Connection, entry: Entry, day: date, next_date: date | None) -> Entry:
     """You reached out again: count it and set when to look again."""
     if entry.outcome is not None:
         raise UsageError(f"ASK: #{entry.id} is already resolved ({entry.outcome}); nothing to follow up")
-    if day < entry.day:
-        raise UsageError(f"--on: {day.isoformat()} is before the ask itself ({entry.day.isoformat()}); give a later date")
-    gap = max(((entry.follow_up or entry.day) - entry.day).days, 1) if entry.follow_up else DEFAULT_FOLLOW_UP_DAYS
-    values = {"follow_up": next_date or day + timedelta(days=gap), "followed_up_on": day, "followups": (entry.followups or 0) + 1}
+    last = entry.followed_up_on if entry.followups and entry.followed_up_on else entry.day
+    if day < last:
+        before = "the ask itself" if last == entry.day else "your last follow-up"
+        raise UsageError(f"--on: {day.isoformat()} is before {before} ({last.isoformat()}); give a later date")
+    if next_date is not None and next_date <= day:
+        raise UsageError(f"--next: {next_date.isoformat()} is not after the follow-up itself ({day.isoformat()}); give a later date")
+    values = {"follow_up": next_date or day + timedelta(days=wait_days(entry)), "followed_up_on": day, "followups": (entry.followups or 0) + 1}
     _change_entry(conn, entry, values, f"followed up ask #{entry.id}")
     return entry
 
@@ -598,6 +627,8 @@ def amend_entry(
         values["what"] = validate.text(what, "--what") or ""
     if day is not None:
         values["day"] = day
+        if entry.type == "ask":
+            values.update(_ask_moved(entry, day))
     if kind is not None:
         if entry.type not in ("give", "got"):
             raise UsageError(f"--kind: #{entry.id} is a {entry.type}; only gives and gots have a kind")
@@ -606,6 +637,17 @@ def amend_entry(
         raise UsageError("amend: nothing to change; give --what, --on or --kind")
     _change_entry(conn, entry, values, f"amended #{entry.id}")
     return list(values)
+
+
+def _ask_moved(entry: Entry, day: date) -> dict[str, Any]:
+    """An ask's new date must come before what followed it; a follow-up date
+    not yet moved by a follow-up keeps its distance from the ask."""
+    for later, name in ((entry.resolved_on, "was resolved"), (entry.followed_up_on if entry.followups else None, "was followed up")):
+        if later is not None and day > later:
+            raise UsageError(f"--on: #{entry.id} {name} on {later.isoformat()}; an ask can't come after that, give an earlier date")
+    if entry.follow_up is None or entry.followups:
+        return {}
+    return {"follow_up": day + (entry.follow_up - entry.day)}
 
 
 def drop_entry(conn: sqlite3.Connection, entry: Entry) -> str:

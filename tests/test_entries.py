@@ -230,3 +230,99 @@ def test_show_limits_the_timeline(two):
     two("ask", "pri", "old ask", "--on", "2026-10-01")
     data = json.loads(two("show", "pri", "--limit", "1", "--json").stdout)
     assert [a["what"] for a in data["open_asks"]] == ["old ask"]  # open asks are never cut
+
+
+def test_new_creates_the_contact_for_got_and_note_too(cli):
+    cli("got", "Nora Quist", "a book", "--new")
+    cli("note", "Wen Zhou", "moved to Lisbon", "--new")
+    names = sorted(c["name"] for c in json.loads(cli("contacts", "--json").stdout))
+    assert names == ["Nora Quist", "Wen Zhou"]
+    assert show(cli, "nora")["totals"]["received"] == 1 and show(cli, "wen")["totals"]["notes"] == 1
+
+
+def test_new_is_for_name_only_a_typo_in_intro_creates_nobody(two, env):
+    before = db_state(env.db)
+    r = two("give", "Nora Quist", "coffee", "--new", "--intro", "Samm Leee", code=2)
+    assert "--intro: no contact matches 'Samm Leee'" in r.stderr and "did you mean 'Sam Lee'" in r.stderr
+    assert db_state(env.db) == before  # neither Nora nor 'Samm Leee' was created
+    two("give", "Nora Quist", "an intro", "--new", "--intro", "sam")
+    assert show(two, "sam")["last_given"] == TODAY
+
+
+def test_the_new_hint_only_where_there_is_a_new_option(two):
+    assert "use --new" in two("give", "zed", "x", code=2).stderr
+    for args in (["show", "zed"], ["edit", "zed", "--email", "z@x"], ["rm", "zed", "--yes"], ["log", "zed"]):
+        r = two(*args, code=2)
+        assert "no contact matches 'zed'" in r.stderr and "--new" not in r.stderr, args
+
+
+def test_log_since_errors_name_since(two):
+    r = two("log", "--since", "nope", code=2)
+    assert r.stderr.startswith("netlog: --since: can't read 'nope'")
+    assert "--since: 'tomorrow' is" in two("log", "--since", "tomorrow", code=2).stderr
+
+
+def test_each_followup_waits_as_long_as_the_first_wait(two):
+    two("ask", "pri", "a referral", "--on", "2026-11-01")  # first wait 7 days: 11-08
+    two("followup", "1", "--on", "2026-11-09")  # next: 7 days later, 11-16
+    two("followup", "1", "--on", "2026-11-20")  # and again 7 days: 11-27 (not 11-20 + 11 days)
+    e = log(two)[0]
+    assert (e["followups"], e["followed_up_on"], e["follow_up"]) == (2, "2026-11-20", "2026-11-27")
+
+
+def test_followup_refuses_dates_that_go_backwards(two, env):
+    two("ask", "pri", "a referral", "--on", "2026-11-01")
+    two("followup", "1", "--on", "2026-11-10")
+    before = db_state(env.db)
+    r = two("followup", "1", "--next", "2026-11-05", code=2)
+    assert "--next: 2026-11-05 is not after the follow-up itself (2026-11-23)" in r.stderr
+    r = two("followup", "1", "--on", "2026-11-09", code=2)
+    assert "before your last follow-up (2026-11-10)" in r.stderr
+    assert db_state(env.db) == before
+
+
+def test_amending_an_ask_keeps_it_before_what_followed(two, env):
+    two("ask", "pri", "a referral", "--on", "2026-11-01")  # follow-up 11-08, the default wait
+    two("amend", "1", "--on", "2026-11-03")
+    assert log(two)[0]["follow_up"] == "2026-11-10"  # the wait moves with the ask
+    two("resolve", "1", "helped", "--on", "2026-11-12")
+    before = db_state(env.db)
+    r = two("amend", "1", "--on", "2026-11-15", code=2)
+    assert "#1 was resolved on 2026-11-12; an ask can't come after that" in r.stderr
+    assert db_state(env.db) == before
+
+
+def test_show_lists_open_asks_even_when_the_timeline_is_cut(two):
+    two("ask", "pri", "a big referral", "--on", "2026-11-01")
+    two("give", "pri", "coffee")
+    out = two("show", "pri", "--limit", "1").stdout
+    assert "open asks: 1" in out and "#1 2026-11-01: a big referral (follow up 2026-11-08)" in out
+    assert "Timeline (newest 1 of 2" in out
+    assert "open asks" not in two("show", "sam").stdout
+
+
+def test_the_give_first_hint_is_a_command_that_runs(cli):
+    cli("add", "--", "-Dash Rivera")
+    r = cli("ask", "#1", "a referral")
+    hint = r.stderr.split("Try: ")[1].split("\n")[0]
+    assert hint == "netlog give -- \"-Dash Rivera\" ..."
+    import shlex
+
+    cli(*shlex.split(hint)[1:-1], "coffee")  # the command as printed, with WHAT filled in
+    assert show(cli, "#1")["totals"]["given"] == 1
+
+
+def test_edit_removes_whatever_the_editor_left_beside_the_file(cli, env, monkeypatch, tmp_path):
+    """Editors leave backups (entry.txt~) and swap files: the whole private folder goes."""
+    import os
+    import stat
+
+    editor = tmp_path / "ed.sh"
+    editor.write_text('#!/bin/sh\ncp "$1" "$1~"\necho "$(dirname "$1")" > ' + str(tmp_path / "where") + '\necho "private words" > "$1"\n')
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("VISUAL", str(editor))
+    cli("add", "Priya Raman")
+    cli("note", "pri", "--edit")
+    folder = (tmp_path / "where").read_text().strip()
+    assert log(cli)[0]["what"] == "private words"
+    assert not os.path.exists(folder)

@@ -16,10 +16,10 @@ EDIT = typer.Option(False, "--edit", help="Write the text in $VISUAL/$EDITOR (a 
 KINDS = "intro, referral, advice, info, help, endorsement, gift, other"
 
 
-def _past(text: Optional[str]):  # -> date
+def _past(text: Optional[str], what: str = "--on"):  # -> date
     from netlog.dates import parse_past
 
-    return parse_past(text, st.today(), "--on")
+    return parse_past(text, st.today(), what)
 
 
 def _written(w) -> None:  # type: ignore[no-untyped-def]
@@ -173,7 +173,7 @@ def log(
     type_: List[str] = typer.Option([], "--type", help="give, got, ask or note; repeat for more."),
     kind: Optional[str] = typer.Option(None, "--kind", "-k", help=f"Only this favor kind: {KINDS}."),
     since: Optional[str] = typer.Option(None, "--since", metavar="DATE", help="Only entries on or after this date."),
-    limit: int = typer.Option(50, "--limit", "-n", min=0, help="At most this many (0: all)."),
+    limit: int = typer.Option(50, "--limit", "-n", min=0, max=st.MAX_COUNT, help="At most this many (0: all)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     as_csv: bool = typer.Option(False, "--csv", help="Print CSV."),
 ) -> None:
@@ -187,7 +187,7 @@ def log(
     from netlog.validate import choice
 
     types = [choice(t, ENTRY_TYPES, "--type") for t in type_]
-    since_day = _past(since) if since else None
+    since_day = _past(since, "--since") if since else None
     with st.reading() as s:
         contact = journal.find_contact(s, name) if name else None
         rows = journal.log(s, contact, types=types, kind=kind, since=since_day, limit=limit or None)

@@ -27,6 +27,26 @@ def card_lines(data: dict[str, Any]) -> list[str]:
         f"  {'totals:':<10}given {t['given']}, received {t['received']}, asked {t['asked']} "
         f"(helped {t['helped']}, declined {t['declined']}, ignored {t['ignored']}, open {t['open']}), notes {t['notes']}"
     )
+    return lines + _open_ask_lines(data)
+
+
+OPEN_ASKS_SHOWN = 10
+
+
+def _open_ask_lines(data: dict[str, Any]) -> list[str]:
+    """Open asks stand on the card itself: a --limit on the timeline must not hide them."""
+    asks = data["open_asks"]
+    if not asks:
+        return []
+    lines = [f"  open asks: {len(asks)}, oldest first"]
+    for a in sorted(asks, key=lambda a: (a["day"], a["id"]))[:OPEN_ASKS_SHOWN]:
+        what = " ".join(a["what"].split())
+        if len(what) > 50:
+            what = what[:49] + "…"
+        nudge = f" (follow up {a['follow_up']})" if a.get("follow_up") else ""
+        lines.append(f"    #{a['id']} {a['day']}: {what}{nudge}")
+    if len(asks) > OPEN_ASKS_SHOWN:
+        lines.append(f"    … and {len(asks) - OPEN_ASKS_SHOWN} more: netlog asks #{data['id']}")
     return lines
 
 

@@ -32,6 +32,11 @@ class State:
 state = State()
 
 
+# The largest --limit/--contacts a command takes: beyond it SQLite could not
+# bind the number (64-bit), and no journal holds that many rows anyway.
+MAX_COUNT = 1_000_000_000
+
+
 def reset() -> None:
     state.db = None
     state.today_text = None
@@ -170,8 +175,8 @@ def edit_text(initial: str, what: str) -> str:
         with open(path, encoding="utf-8") as f:
             return f.read().rstrip("\n")
     finally:
-        for p in (path, folder):
-            try:
-                os.rmdir(p) if p == folder else os.unlink(p)
-            except OSError:
-                pass
+        # The whole folder goes, with whatever the editor left beside the file
+        # (backups such as entry.txt~, swap files): they hold the same text.
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
