@@ -123,3 +123,45 @@ def db_state(path: Path) -> str:
         return h.hexdigest()
     finally:
         con.close()
+
+
+def on_terminal(args: list[str], env: dict[str, str], answer: str | None = None, prompt: bytes = b"[y/N]", while_asked=None, columns: int = 80) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    """netlog in a real pseudo-terminal ``columns`` wide: wait for ``prompt``, call
+    ``while_asked()`` (if given) while the question is open, then type ``answer``
+    (None: no question expected). Returns the exit code and all the terminal showed."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+    import time
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    proc = subprocess.Popen([sys.executable, "-m", "netlog", *args], env=env, stdin=follower, stdout=follower, stderr=follower, close_fds=True)
+    os.close(follower)
+    seen, answered = b"", False
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([leader], [], [], 0.1)
+            if ready:
+                try:
+                    chunk = os.read(leader, 4096)
+                except OSError:
+                    break  # the child closed the terminal
+                if not chunk:
+                    break
+                seen += chunk
+            if answer is not None and not answered and prompt in seen:
+                if while_asked is not None:
+                    while_asked()
+                os.write(leader, answer.encode() + b"\n")
+                answered = True
+            if proc.poll() is not None and not ready:
+                break
+        return proc.wait(timeout=30), seen.decode("utf-8", "replace")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(leader)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import db_state, run_netlog
+from conftest import db_state, on_terminal, run_netlog
 
 
 def names(cli, *args):
@@ -173,3 +173,30 @@ def test_names_that_look_like_markup_print_on_a_terminal(cli, monkeypatch):
     monkeypatch.setattr(netlog.render, "is_terminal", lambda stream=None: True)
     r = cli("contacts")
     assert "Bob [/b] [bold]x" in r.stdout
+
+
+def test_rm_asks_on_a_terminal_without_holding_the_journal(cli, env):
+    """In a real terminal: 'n' keeps the contact, 'y' deletes; while the question
+    is open, other netlog commands (a cron job, say) write as usual."""
+    import time
+
+    cli("add", "Sam Lee")
+    cli("give", "sam", "coffee")
+    code, out = on_terminal(["rm", "sam"], env.env, "n")
+    assert code == 2 and "Delete Sam Lee (#1) and their 1 entry?" in out and "cancelled" in out
+    assert json.loads(cli("contacts", "--json").stdout)[0]["name"] == "Sam Lee"
+
+    cli("add", "Priya Raman")
+    waited: list[float] = []
+
+    def meanwhile() -> None:
+        start = time.monotonic()
+        r = run_netlog("give", "pri", "intro to a hiring manager", env=env.env, timeout=30)
+        waited.append(time.monotonic() - start)
+        assert r.returncode == 0, r.stderr
+
+    code, out = on_terminal(["rm", "sam"], env.env, "y", while_asked=meanwhile)
+    assert code == 0 and "Deleted Sam Lee (#1) and their 1 entry." in out
+    assert waited and waited[0] < 8  # it never queued behind the question (the lock wait is 10 s)
+    assert [c["name"] for c in json.loads(cli("contacts", "--json").stdout)] == ["Priya Raman"]
+    assert json.loads(cli("show", "pri", "--json").stdout)["totals"]["given"] == 1

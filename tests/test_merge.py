@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 import pytest
-from conftest import db_state
+from conftest import db_state, on_terminal
 
 
 def show(cli, name: str) -> dict:  # type: ignore[no-untyped-def]
@@ -151,41 +151,8 @@ def test_merge_refuses_when_the_contacts_changed_after_the_preview(cli, twins, m
 
 def test_merge_asks_on_a_terminal(cli, twins):
     """In a real terminal (a pty): the preview, a question, and 'n' changes nothing; 'y' merges."""
-    import os
-    import pty
-    import select
-    import subprocess
-    import sys
-    import time
-
     def run(answer: str) -> tuple[int, str]:
-        leader, follower = pty.openpty()
-        proc = subprocess.Popen([sys.executable, "-m", "netlog", "merge", "Priya Raman", "Priya R"], env=twins.env,
-                                stdin=follower, stdout=follower, stderr=follower, close_fds=True)
-        os.close(follower)
-        seen, answered = b"", False
-        deadline = time.monotonic() + 60
-        try:
-            while time.monotonic() < deadline:
-                ready, _, _ = select.select([leader], [], [], 0.1)
-                if ready:
-                    try:
-                        chunk = os.read(leader, 4096)
-                    except OSError:
-                        break  # the child closed the terminal
-                    if not chunk:
-                        break
-                    seen += chunk
-                if not answered and b"[y/N]" in seen:
-                    os.write(leader, answer.encode() + b"\n")
-                    answered = True
-                if proc.poll() is not None and not ready:
-                    break
-            return proc.wait(timeout=30), seen.decode("utf-8", "replace")
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-            os.close(leader)
+        return on_terminal(["merge", "Priya Raman", "Priya R"], twins.env, answer)
 
     before = db_state(twins.db)
     code, out = run("n")

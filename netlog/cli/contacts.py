@@ -157,6 +157,10 @@ def unarchive(name: str = NAME) -> None:
     archive(name, restore=True)
 
 
+def _entries(n: int) -> str:
+    return f"their {n} entry" if n == 1 else f"their {n} entries" if n else "no entries"
+
+
 @app.command(rich_help_panel="Contacts")
 def rm(
     name: str = NAME,
@@ -168,13 +172,19 @@ def rm(
     """
     from netlog import journal
 
-    with st.writing() as s:
+    # Ask before taking the write lock: a cron job must not wait on a person deciding.
+    with st.reading() as s:
         c = journal.find_contact(s, name)
-        n = journal.totals(s, c.id or 0)
-        entries = sum(n[k] for k in ("given", "received", "asked", "notes")) - n["helped"]
-        st.confirm(f"Delete {c.name} (#{c.id}) and their {entries} entries? This can't be undone.", yes, "rm")
-        removed = journal.remove_contact(s, c)
-        st.say(f"Deleted {c.name} (#{c.id}) and {removed} entries.")
+        entries = journal.entry_count(s, c.id)
+    st.confirm(f"Delete {c.name} (#{c.id}) and {_entries(entries)}? This can't be undone.", yes, "rm")
+    with st.writing() as s:
+        now = journal.find_contact(s, f"#{c.id}")
+        if journal.entry_count(s, c.id) != entries or now.name != c.name:
+            from netlog.errors import NetlogError
+
+            raise NetlogError(f"{c.name} changed while you were deciding; nothing was deleted, run 'netlog rm' again")
+        removed = journal.remove_contact(s, now)
+        st.say(f"Deleted {c.name} (#{c.id}) and {_entries(removed)}.")
     st.forget_deleted()
 
 
@@ -212,7 +222,7 @@ def snooze(
 @app.command(rich_help_panel="Contacts")
 def show(
     name: str = NAME,
-    limit: int = typer.Option(100, "--limit", "-n", min=0, help="Show the newest N entries of the timeline (0: all)."),
+    limit: int = typer.Option(100, "--limit", "-n", min=0, max=st.MAX_COUNT, help="Show the newest N entries of the timeline (0: all)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """A contact's card, totals, open asks and timeline (newest first).
