@@ -384,7 +384,7 @@ def _entries(
                     followups = 1
                     followed_day = min(follow_day, span)
                     followed, follow_day = iso[followed_day], followed_day + wait
-                if span - day > 30 or rand() < 0.5:  # older asks have all ended, one way or another
+                if span - day > 60 or rand() < 0.4:  # older asks have all ended, one way or another
                     helped, declined = ends_of[c]
                     o = rand()
                     outcome = "helped" if o < helped else "declined" if o < declined else "ignored"

@@ -356,7 +356,7 @@ def balance_label(given: int, received: int, declined: int, ignored: int) -> str
     """giver, matcher, taker or new; the rules, in order (README quotes them):
 
     1. taker: nothing received and >= 2 asks declined or ignored (only takes);
-    2. new: fewer than 3 exchanges (gives + favors received + asks that ended);
+    2. new: fewer than 3 exchanges (gives + favors received, helped asks included + asks declined or ignored);
     3. giver: they gave you more than you gave them (received > given);
     4. taker: they returned less than a third of what you gave (received * 3 < given);
     5. matcher: everything else, roughly even.
@@ -787,3 +787,63 @@ def set_tag_cadence(conn: sqlite3.Connection, typed: str, every_days: int | None
 
 def set_default_cadence(conn: sqlite3.Connection, every_days: int) -> None:
     journal.set_setting(conn, "default_every_days", str(int(every_days)))
+
+
+# --------------------------------------------------------------------------
+# remind: everything due, as ids and states (for --new-only) and counts
+
+
+def owe_count(conn: sqlite3.Connection, today: date) -> int:
+    """How many active contacts (not archived, not snoozed) you owe a favor:
+    read from the contact rows' kept days alone, no seek (owe's own test)."""
+    sql = f"SELECT count(*) FROM contact WHERE {_active(include_snoozed=False)} AND contact.last_received > coalesce(contact.last_given, :never)"
+    return int(_scalar(conn, sql, {"today": today.isoformat(), "never": date(1, 1, 1).isoformat()}) or 0)
+
+
+def remind_due(conn: sqlite3.Connection, today: date) -> dict[str, list[dict[str, Any]]]:
+    """Everything a digest could list, each section in the digest's order:
+    what `remind --new-only` chooses the new items from and compares with
+    what it reported before. Ids and what the state is made of, computed in
+    SQL from the contact rows and the indexes; no entry's text is read.
+
+    - hungry: due contacts who don't only take: id, name, last_given, since,
+      days_since, every (the hungry query, unlimited);
+    - follow_up, let_go: open asks of active contacts in that state: id, contact_id;
+    - owe: contacts owed, oldest unreturned favor first: contact_id, favors, first.
+    """
+    sql, params = hungry_query(today, journal.default_every(conn), limit=None, tag_id=None, include_all=False)
+    hungry = [
+        {"id": r["id"], "name": r["name"], "last_given": _iso(_day(r["last_given"])), "since": _iso(_day(r["last_given"] or r["added_on"])),
+         "days_since": int(r["days_since"]), "every": int(r["every"])}
+        for r in _dicts(conn.execute(sql, params))
+        if not r["only_takes"]
+    ]
+    out: dict[str, list[dict[str, Any]]] = {"hungry": hungry}
+    ask_params = {"today": today.isoformat(), "follow_from": (today - timedelta(days=journal.DEFAULT_FOLLOW_UP_DAYS)).isoformat()}
+    first_due = f"coalesce(entry.follow_up, {db.plus_days('entry.day', journal.DEFAULT_FOLLOW_UP_DAYS)})"
+    for key, state in (("follow_up", "follow up now"), ("let_go", "let go")):
+        out[key] = _dicts(conn.execute(
+            "SELECT entry.id AS id, entry.contact_id AS contact_id FROM entry JOIN contact ON contact.id = entry.contact_id"
+            f" WHERE entry.type = 'ask' AND entry.outcome IS NULL AND {_active(include_snoozed=False)} AND {_state_where(state)}"
+            f" ORDER BY {first_due}, entry.id",
+            ask_params,
+        ))
+    owing = f"{_active(include_snoozed=False)} AND contact.last_received > coalesce(contact.last_given, :never)"
+    # owe's favors (a got, or an ask they helped with, after your last give),
+    # counted per contact on the same indexes owe seeks
+    out["owe"] = _dicts(conn.execute(
+        f"WITH owe_contact AS {_materialized()}("
+        "SELECT contact.id AS id, contact.name_key AS name_key, coalesce(contact.last_given, :never) AS since"
+        f" FROM contact WHERE {owing})"
+        ", favor AS (SELECT p.id AS contact_id, entry.day AS received_on FROM owe_contact AS p"
+        " JOIN entry ON entry.contact_id = p.id AND entry.type = 'got' AND entry.day > p.since"
+        " UNION ALL SELECT p.id, entry.resolved_on FROM owe_contact AS p"
+        " JOIN entry ON entry.contact_id = p.id AND entry.type = 'ask' AND entry.outcome = 'helped' AND entry.resolved_on > p.since)"
+        " SELECT favor.contact_id AS contact_id, count(*) AS favors, min(favor.received_on) AS first"
+        " FROM favor JOIN owe_contact AS p ON p.id = favor.contact_id"
+        " GROUP BY favor.contact_id, p.name_key ORDER BY min(favor.received_on), p.name_key, favor.contact_id",
+        {"today": today.isoformat(), "never": date(1, 1, 1).isoformat()},
+    ))
+    for r in out["owe"]:
+        r["first"] = _iso(_day(r["first"]))
+    return out

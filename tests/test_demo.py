@@ -150,3 +150,11 @@ def test_demo_sizes_are_checked(cli, env):
     cli("demo", "--contacts", "0", code=2)
     cli("demo", "--entries", "-1", code=2)
     assert not demo_path(env).exists()
+
+
+def test_the_default_demo_shows_what_netlog_is_for(cli, env):
+    """A newcomer's first look: hungry relationships and asks to follow up, both on the dashboard."""
+    out = cli("demo").stdout
+    assert "Feed these relationships" in out
+    follow = out.split("Follow up now")[1]
+    assert len([line for line in follow.splitlines() if line.strip()[:1].isdigit()]) >= 2, out

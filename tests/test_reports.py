@@ -643,3 +643,64 @@ def test_names_are_never_read_as_markup_on_a_terminal(cli, monkeypatch):
         out = cli(*args).stdout
         assert "Bo [/b]" in out or args == ["stats"], args
     assert "a [red]favor[/red]" in cli("asks").stdout and "a [/] tip" in cli("owe").stdout
+
+
+def test_hungry_shows_twenty_by_default_and_all_with_limit_zero(cli):
+    for i in range(25):
+        cli("--today", "2026-01-01", "add", f"Person {i:02d}")  # never fed, 326 days: all due
+    assert len(rows(cli, "hungry")) == 20
+    assert "5 more not shown" in cli("hungry").stderr
+    assert len(rows(cli, "hungry", "--limit", "0")) == 25
+    assert len(rows(cli, "hungry", "--limit", "3")) == 3
+
+
+@pytest.mark.parametrize("args", [["hungry"], ["balance"], ["log"], ["show", "ana"], ["remind"]])
+def test_a_count_too_large_is_a_usage_error(journal, env, args):
+    from conftest import db_state
+
+    before = db_state(env.db)
+    r = journal(*args, "--limit", "99999999999999999999", code=2)
+    assert "--limit" in r.stderr and "range" in r.stderr and r.stderr.count("\n") == 1
+    assert db_state(env.db) == before
+
+
+def _readme_fields(command: str) -> list[str]:
+    """The field names README promises for a report ('**JSON fields:** `...`')."""
+    import re
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split(f"### `netlog {command}")[1].split("\n### ")[0]
+    listed = section.split("**JSON fields:**")[1].split("`")[1]
+    listed = re.sub(r"\s*\([^)]*\)", "", " ".join(listed.split()))
+    return [f.strip() for f in listed.split(",")]
+
+
+@pytest.mark.parametrize("command, args", [("hungry", ["hungry", "--all"]), ("balance", ["balance"]), ("asks", ["asks", "--all"]), ("owe", ["owe"]), ("cadence", ["cadence"])])
+def test_readme_names_every_json_field_each_report_prints(journal, command, args):
+    found = rows(journal, *args)
+    assert found and all(list(r) == _readme_fields(command) for r in found)
+
+
+def test_readme_describes_the_stats_json(journal):
+    data = rows(journal, "stats")
+    assert list(data) == ["from", "to", "months", "totals", "top_fed", "streak_weeks"]
+    assert list(data["months"][0]) == ["month", "given", "received", "asked"]
+    assert list(data["totals"]) == ["given", "received", "asked", "people_fed"]
+    assert list(data["top_fed"][0]) == ["id", "name", "given"]
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "`{from, to, months: [{month, given, received, asked}], totals: {given, received,\nasked, people_fed}, top_fed: [{id, name, given}], streak_weeks}`" in readme
+
+
+@pytest.mark.parametrize("args", [["hungry"], ["hungry", "--all"], ["hungry", "--explain"], ["balance"], ["asks", "--all"], ["owe"], ["stats"], ["cadence"], ["show", "ben"], ["log"], []], ids=lambda a: " ".join(a) or "dashboard")
+def test_on_an_80_column_terminal_every_report_fits(journal, env, args):
+    """A real pseudo-terminal 80 columns wide, so Rich draws its own tables."""
+    import re
+    import unicodedata
+
+    from conftest import on_terminal
+
+    code, out = on_terminal(args, env.env)
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out).replace("\r", "")
+    assert code == 0 and len(text.strip().splitlines()) > 2, text
+    wide = [line for line in text.splitlines() if sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) > 80]
+    assert not wide, "\n".join(wide)

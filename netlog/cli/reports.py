@@ -135,7 +135,11 @@ def print_explained(rows: Sequence[dict[str, Any]]) -> None:
     lines = []
     for r in rows:
         mark = "! " if r["only_takes"] else "z " if r["snoozed_until"] else ""
-        lines.append(f"{mark}{r['name']}  {r['overdue']:.2f}")
+        score = f"  {r['overdue']:.2f}"
+        name = f"{mark}{r['name']}"
+        if len(name) + len(score) > 80:  # a name longer than a line is cut, as in the tables
+            name = name[: 79 - len(score)] + "…"
+        lines.append(name + score)
         for part in r["why"].split("; "):
             lines += textwrap.wrap(part, 80, initial_indent="    ", subsequent_indent="      ")
     text = "\n".join(lines)
@@ -148,9 +152,9 @@ def print_explained(rows: Sequence[dict[str, Any]]) -> None:
 def hungry_legend(rows: Sequence[dict[str, Any]]) -> list[str]:
     out = []
     if any(r["only_takes"] for r in rows):
-        out.append("! only takes: 2+ asks declined or ignored and nothing received; reach out once more, then let go.")
+        out.append("! only takes: 2+ asks unanswered, nothing received: try once more, then let go.")
     if any(r["snoozed_until"] for r in rows):
-        out.append("z snoozed: hidden from hungry and the dashboard until the date in --json.")
+        out.append("z snoozed: out of hungry, the dashboard and remind until the date in --json.")
     return out
 
 
@@ -175,7 +179,7 @@ def ask_cells(rows: Sequence[dict[str, Any]]) -> tuple[list[Any], list[list[str]
 
 @app.command(rich_help_panel=PANEL)
 def hungry(
-    limit: int = typer.Option(20, "--limit", "-n", min=0, help="At most this many (0: all)."),
+    limit: int = typer.Option(20, "--limit", "-n", min=0, max=st.MAX_COUNT, help="At most this many (0: all)."),
     tag: Optional[str] = typer.Option(None, "--tag", "-t", help="Only contacts with this tag."),
     all_: bool = typer.Option(False, "--all", help="Include contacts still within their cadence, and snoozed ones (marked z)."),
     explain: bool = typer.Option(False, "--explain", help="Show how each row's score was reached."),
@@ -221,7 +225,7 @@ def hungry(
 def balance(
     tag: Optional[str] = typer.Option(None, "--tag", "-t", help="Only contacts with this tag."),
     label: Optional[str] = typer.Option(None, "--label", "-l", help="Only this label: giver, matcher, taker or new."),
-    limit: int = typer.Option(0, "--limit", "-n", min=0, help="At most this many (0: all)."),
+    limit: int = typer.Option(0, "--limit", "-n", min=0, max=st.MAX_COUNT, help="At most this many (0: all)."),
     as_json: bool = JSON,
     as_csv: bool = CSV,
 ) -> None:
@@ -466,8 +470,8 @@ def cadence(
 
 @app.command(rich_help_panel="Journal file")
 def demo(
-    contacts: int = typer.Option(60, "--contacts", min=1, help="How many contacts."),
-    entries: int = typer.Option(2000, "--entries", min=0, help="How many entries (gives, gots, asks, notes)."),
+    contacts: int = typer.Option(60, "--contacts", min=1, max=st.MAX_COUNT, help="How many contacts."),
+    entries: int = typer.Option(2000, "--entries", min=0, max=st.MAX_COUNT, help="How many entries (gives, gots, asks, notes)."),
     seed: int = typer.Option(1, "--seed", help="The same seed (and the same today) makes the same journal."),
     replace: bool = typer.Option(False, "--replace", help="With --db: replace the journal there even if it has data."),
 ) -> None:
