@@ -42,6 +42,9 @@ def write_linkedin(path: Path, rows: int, seed: int = 5) -> None:
 # --------------------------------------------------------------------------
 # LinkedIn
 
+HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+
+
 
 def test_linkedin_real_shape(cli, env):
     r = cli("import", "linkedin", str(DATA / "linkedin_bom_crlf.csv"), "--tag", "linkedin")
@@ -169,6 +172,28 @@ def test_malformed_file_one_line_nothing_written(cli, env, tmp_path, content, wo
 def test_malformed_file_does_not_create_a_journal(cli, env):
     cli("import", "linkedin", str(DATA / "not_linkedin.csv"), code=2)
     assert not env.db.exists()
+
+
+@pytest.mark.parametrize("kind", ["linkedin", "csv"])
+@pytest.mark.parametrize(
+    "body, line, words",
+    [
+        ('Ann,Lee,"https://x,,,,\nBob,Ray,,,,,\nCy,Day,,,,,\n', 2, "a quoted cell that starts in this row never closes"),
+        ('Ann,Lee,,,"Acme" Inc,,\n', 2, "',' expected after '\"'"),  # text after a closing quote
+        ('Ann,Lee,,,"Acme,\nInc",,\nBob,Ray,"https://y,,,,\n', 4, "never closes"),  # the row, not the line, where it starts
+    ],
+    ids=["unclosed", "text-after-quote", "unclosed-after-a-multiline-row"],
+)
+def test_csv_with_broken_quotes_is_refused(cli, env, tmp_path, kind, body, line, words):
+    """Python's csv would put the rest of the file in one cell; strict mode refuses it, naming the line."""
+    cli("add", "Someone Already")
+    before = db_state(env.db)
+    f = tmp_path / "broken.csv"
+    f.write_text(HEADER + body, encoding="utf-8")
+    r = cli("import", kind, str(f), code=2)
+    assert r.stderr.strip().splitlines() == [r.stderr.strip()] and "Traceback" not in r.stderr
+    assert f"{f} is not a readable CSV file (line {line}: " in r.stderr and words in r.stderr
+    assert db_state(env.db) == before
 
 
 @pytest.mark.parametrize("args", [["/nonexistent/Connections.csv"], [str(DATA)], [str(DATA / "linkedin_plain_lf.csv"), "--tag", "#bad"], [str(DATA / "linkedin_plain_lf.csv"), "--tag", " "]])

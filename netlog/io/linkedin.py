@@ -137,8 +137,12 @@ def read_rows(text: str, shown: str, delimiter: str = ",") -> tuple[list[list[st
 
     Lines end at LF only (read_text made every line end one): a form feed or
     a Unicode line separator inside a cell is text, not a new row.
+
+    Strict: a quote that never closes would otherwise swallow the rest of the
+    file into one cell (and import wrong data without a word), and text right
+    after a closing quote would be glued on; both refuse the file instead.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[list[str]] = []
     lines: list[int] = []
     start = 1
@@ -148,5 +152,9 @@ def read_rows(text: str, shown: str, delimiter: str = ",") -> tuple[list[list[st
             lines.append(start)
             start = reader.line_num + 1
     except csv.Error as e:
-        raise UsageError(f"FILE: {shown} is not a readable CSV file (line {reader.line_num}: {e}); check that it is the right file") from None
+        if str(e) == "unexpected end of data":  # the end of the file inside quotes: say where they opened
+            problem = f"line {start}: a quoted cell that starts in this row never closes"
+        else:
+            problem = f"line {reader.line_num}: {e}"
+        raise UsageError(f"FILE: {shown} is not a readable CSV file ({problem}); check that it is the right file") from None
     return rows, lines
