@@ -11,13 +11,17 @@ the same way inside a read transaction and writes nothing.
 
 Matching, in order: the profile URL (scheme, "www." and a trailing slash
 ignored, case-insensitive), then the email (case-insensitive), then the exact
-name ignoring case. A matched contact only gets the fields it does not have
-yet: nothing the user entered or edited is ever overwritten.
+name ignoring case. A profile URL is the strongest sign of who someone is:
+a row with one that no contact has is never matched, by email or name, to a
+contact with another URL (two John Smiths); it is skipped with the reason,
+since names are unique in a journal. A matched contact only gets the fields
+it does not have yet: nothing the user entered or edited is ever overwritten.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,7 +35,6 @@ from netlog.io import FILL_FIELDS, Record, Skip
 
 MAX_FIELD = 10_000
 MAX_NAME = validate.MAX_NAME
-MAX_CHANGES = 100  # the created/updated contacts remembered for a dry run's listing
 CHUNK = 5_000  # rows per executemany, so a progress bar moves while writing
 
 
@@ -41,7 +44,7 @@ class Outcome:
     updated: int = 0
     unchanged: int = 0
     skipped: list[Skip] = field(default_factory=list)
-    changes: list[tuple[str, str, int, list[str]]] = field(default_factory=list)  # (created|updated, name, id, fields), the first MAX_CHANGES
+    changes: list[tuple[str, str, int, list[str]]] = field(default_factory=list)  # (created|updated, name, id, fields), every one
     notices: list[str] = field(default_factory=list)
 
     @property
@@ -55,7 +58,31 @@ class Outcome:
             "unchanged": self.unchanged,
             "skipped": len(self.skipped),
             "skipped_rows": [{"where": s.where, "reason": s.reason} for s in self.skipped],
+            # what each contact gets (a dry run: would get); the id is the one it has or would be given
+            "changes": [{"action": verb, "id": cid, "name": name, "fields": fields} for verb, name, cid, fields in self.changes],
         }
+
+    def skip_lines(self, width: int = 88) -> list[str]:
+        """The skipped rows for the text report, grouped by reason: every
+        row's place, however many (the spec promises the reason for each)."""
+        by_reason: dict[str, list[str]] = {}
+        for skip in self.skipped:
+            by_reason.setdefault(skip.reason, []).append(skip.where)
+        out = []
+        for reason, wheres in by_reason.items():
+            if len(wheres) == 1:
+                out.append(f"  skipped {wheres[0]}: {reason}")
+                continue
+            out.append(f"  skipped {len(wheres)} rows: {reason}")
+            out += textwrap.wrap(_places(wheres), width, initial_indent="    ", subsequent_indent="    ", break_long_words=False, break_on_hyphens=False)
+        return out
+
+
+def _places(wheres: list[str]) -> str:
+    """'line 4', 'line 9' -> 'lines 4, 9'; other places (cards) as they are."""
+    if all(w.startswith("line ") and w[5:].isdigit() for w in wheres):
+        return "lines " + ", ".join(w[5:] for w in wheres)
+    return ", ".join(wheres)
 
 
 def url_key(url: str) -> str:
@@ -211,10 +238,20 @@ def apply(
         ekey = email_key(email) if email else None
         cid = by_url.get(ukey) if url else None
         if cid is None:
+            by = "email"
             if email:
                 cid = by_email.get(ekey)
             if cid is None:
+                by = "name"
                 cid = by_name.get(key)
+            if cid is not None and url:
+                # the file's URL is no contact's: if the one found by email or
+                # name has another, they are two people who share a name or an
+                # address, and merging them would mix their journals
+                found = created.get(cid) or changed.get(cid) or existing[cid]
+                if found[_URL] and url_key(found[_URL]) != ukey:
+                    _skip(out, Skip(item.where, _conflict(by, found[1], email)), strict)
+                    continue
         wanted = common + [tag_id(n) for n in record_tags] if record_tags else common
         if cid is None:
             cid = next_contact
@@ -230,8 +267,7 @@ def apply(
             for tid in wanted:
                 new_links.add((cid, tid))
             n_created += 1
-            if n_created <= MAX_CHANGES and len(changes) < MAX_CHANGES:
-                changes.append(("created", name, cid, sorted(fields)))
+            changes.append(("created", name, cid, (sorted(fields) + ["tags"]) if wanted else sorted(fields)))
             continue
         target = created.get(cid) or changed.get(cid) or existing[cid]
         filled = [(i, f) for i, f in _SLOTS if not target[i] and fields.get(f)]
@@ -250,8 +286,7 @@ def apply(
         for tid in linked:
             new_links.add((cid, tid))
         out.updated += 1
-        if len(changes) < MAX_CHANGES:
-            changes.append(("updated", target[1], cid, [f for _i, f in filled] + (["tags"] if linked else [])))
+        changes.append(("updated", target[1], cid, [f for _i, f in filled] + (["tags"] if linked else [])))
     out.created = n_created
     if progress:
         progress(done % 500)
@@ -287,6 +322,12 @@ def _index(row: list[Any], by_url: dict[str, int], by_email: dict[str, int], by_
     if row[_EMAIL]:
         by_email.setdefault(email_key(row[_EMAIL]), row[0])
     by_name.setdefault(row[2], row[0])
+
+
+def _conflict(by: str, name: str, email: str | None) -> str:
+    if by == "name":
+        return f"another contact is already named {name}, with a different profile URL; import it after renaming, or merge by hand"
+    return f"{name} already has the email {email}, with a different profile URL; import it after changing one of them, or merge by hand"
 
 
 def _skip(out: Outcome, skip: Skip, strict: bool) -> None:
