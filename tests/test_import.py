@@ -499,6 +499,41 @@ def test_vcard_40_and_a_card_cut_short(cli, env):
     assert d["tags"] == ["aviation", "mentor"]
 
 
+def test_vcard_without_end_before_the_next_card_is_imported(cli, env, tmp_path):
+    """A card that lost its END:VCARD, with the next card after it: its lines are whole, so it is read."""
+    f = tmp_path / "no-end.vcf"
+    f.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Nora Open\r\nEMAIL:nora@example.com\r\nTEL:+1 555 0101\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Olly Closed\r\nTEL:+1 555 0102\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    r = cli("import", "vcard", str(f))
+    assert "2 created, 0 updated, 0 unchanged, 0 skipped" in r.stderr
+    nora = contact(cli, "Nora")
+    assert (nora["email"], nora["phone"], nora["note"]) == ("nora@example.com", "+1 555 0101", None)
+    assert contact(cli, "Olly")["phone"] == "+1 555 0102"
+
+
+def test_vcard_21_agent_card_stays_inside_its_card(cli, env, tmp_path):
+    """An AGENT property holds a whole card (BEGIN:VCARD ... END:VCARD): the outer
+    card keeps its own name, phone and the lines after the agent; the agent is
+    not a contact of its own."""
+    f = tmp_path / "agent.vcf"
+    f.write_text(
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Boss;Big\r\nFN:Big Boss\r\nTEL;WORK:+1 555 0100\r\n"
+        "AGENT:\r\nBEGIN:VCARD\r\nVERSION:2.1\r\nN:Friday;Fred\r\nFN:Fred Friday\r\nTEL;WORK:+1 555 0199\r\nEND:VCARD\r\n"
+        "EMAIL;INTERNET:big@example.com\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Cleo After\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    r = cli("import", "vcard", str(f), "--json")
+    data = json.loads(r.stdout)
+    assert (data["created"], data["skipped"]) == (2, 0)
+    assert names(cli) == ["Big Boss", "Cleo After"]
+    boss = contact(cli, "Big Boss")
+    assert (boss["phone"], boss["email"], boss["note"]) == ("+1 555 0100", "big@example.com", None)
+
+
 @needs_samples
 def test_vcard_shared_sample_and_reimport(cli, env):
     cli("import", "vcard", str(SAMPLES / "contacts.vcf"))

@@ -38,22 +38,64 @@ def _join_soft_breaks(lines: list[str]) -> list[str]:
     return out
 
 
+# a vCard 2.1 AGENT property whose value is a whole card, on the lines after
+# it ("AGENT:" then BEGIN:VCARD), or begun on its own line
+_AGENT = re.compile(r"^(?:[\w-]+\.)?AGENT(?:;[^:]*)?:\s*(BEGIN:VCARD)?\s*$", re.IGNORECASE)
+
+
 def split_cards(text: str) -> Iterator[tuple[int, str]]:
-    """(first line number, text) of each BEGIN:VCARD ... END:VCARD block."""
-    lines = text.split("\n")
+    """(first line number, text) of each card, BEGIN:VCARD to its END:VCARD.
+
+    A card embedded in a vCard 2.1 AGENT property (the person's assistant,
+    say) belongs to the card around it: the depth is tracked so that its
+    END:VCARD does not end the outer card, and its lines are left out, since
+    its name and phones are not the outer card's. It is not a contact of its
+    own: it is what the outer card says about someone acting for them.
+
+    Any other BEGIN:VCARD inside a card means that card lost its END:VCARD:
+    it ends there and is read like any other, as the file went on past it
+    and its lines are whole. A card the file ends inside comes with an empty
+    text: the file itself may be cut short, in the middle of a line.
+    """
     start: int | None = None
     block: list[str] = []
-    for n, line in enumerate(lines, start=1):
+    depth = 0  # agent cards open inside the current card
+    after_agent = False  # the line before was "AGENT:", so a BEGIN:VCARD now is its card
+    for n, line in enumerate(text.split("\n"), start=1):
         upper = line.strip().upper()
+        if not upper:  # kept as it was (a soft line break may end before it), but no sign of an agent
+            if start is not None and not depth:
+                block.append(line.rstrip("\r"))
+            continue
         if upper == "BEGIN:VCARD":
-            start, block = n, [line.rstrip()]
-        elif start is not None:
+            if start is not None and after_agent:
+                depth += 1
+            else:
+                if start is not None:  # the card before never ended, but the file goes on
+                    yield start, _card_text(block)
+                start, block, depth = n, [line.rstrip()], 0
+            after_agent = False
+            continue
+        if start is None:
+            continue  # text between cards
+        agent = _AGENT.match(upper)
+        after_agent = bool(agent) and not agent.group(1)
+        if agent and agent.group(1):
+            depth += 1  # "AGENT:BEGIN:VCARD" on one line
+        elif upper == "END:VCARD" and depth:
+            depth -= 1
+        elif upper == "END:VCARD":
             block.append(line.rstrip("\r"))
-            if upper == "END:VCARD":
-                yield start, "\r\n".join(_join_soft_breaks(block)) + "\r\n"
-                start, block = None, []
+            yield start, _card_text(block)
+            start, block = None, []
+        elif not depth:
+            block.append(line.rstrip("\r"))
     if start is not None:
-        yield start, ""  # a card that never ends
+        yield start, ""  # the file ends inside a card
+
+
+def _card_text(block: list[str]) -> str:
+    return "\r\n".join(_join_soft_breaks(block)) + "\r\n"
 
 
 def _bday(value: Any) -> str | None:
