@@ -228,6 +228,41 @@ def test_export_csv_cell_escaping():
     assert safe_cell("a=b") == "a=b"
 
 
+def test_export_csv_contacts_import_back_as_they_were(cli, env, tmp_path):
+    """import csv of export csv's contacts.csv: the formula quote is taken off
+    again ('+46 ..., '=HYPERLINK..., '--04-17) and added_on is read as Added."""
+    full_journal(cli, env.db)
+    cli("export", "csv", str(tmp_path / "out"))
+    other = tmp_path / "other.db"
+    r = cli("--db", str(other), "import", "csv", str(tmp_path / "out" / "contacts.csv"))
+    assert "4 created, 0 updated, 0 unchanged, 0 skipped" in r.stderr
+    keys = ("name", "email", "phone", "company", "title", "url", "met", "note", "birthday", "tags", "added_on")
+    mine = {c["name"]: {k: c[k] for k in keys} for c in json.loads(cli("export", "json").stdout)["contacts"]}
+    theirs = {c["name"]: {k: c[k] for k in keys} for c in json.loads(cli("--db", str(other), "export", "json").stdout)["contacts"]}
+    assert theirs == mine
+    assert theirs["Sam Lee"]["company"] == '=HYPERLINK("http://evil")' and theirs["Sam Lee"]["birthday"] == "--04-17"
+
+
+def test_import_csv_takes_off_exactly_the_formula_quote():
+    from netlog.io import csvimport, export
+
+    assert csvimport._FORMULA_START == export._FORMULA_START  # the two must not drift apart
+    for raw in ("=1+1", "+46 70 123", "-retired-", "@someone", "\tx", "\rx", "plain", "'tis", "'", "", "a'=b"):
+        assert csvimport.unquote_cell(export.safe_cell(raw)) == raw
+    # the one text that can't come back: safe_cell leaves "'=x" as it is, the
+    # same cell as the escaped "=x", and a spreadsheet's text marker means "=x"
+    assert export.safe_cell("'=x") == export.safe_cell("=x") and csvimport.unquote_cell("'=x") == "=x"
+
+
+def test_import_csv_reads_underscored_headers(cli, env, tmp_path):
+    f = tmp_path / "people.csv"
+    f.write_text("full_name,e_mail,added_on,job_title,every_days,snoozed_until,archived\nAda Byron,ada@example.com,2020-05-06,Analyst,30,,false\n", encoding="utf-8")
+    r = cli("import", "csv", str(f))
+    assert "1 created" in r.stderr and "Ignored columns: every_days, snoozed_until, archived" in r.stderr
+    ada = json.loads(cli("show", "Ada", "--json").stdout)
+    assert (ada["email"], ada["added_on"], ada["title"]) == ("ada@example.com", "2020-05-06", "Analyst")
+
+
 def test_export_csv_into_a_file_is_refused(cli, env, tmp_path):
     f = tmp_path / "file"
     f.write_text("x")

@@ -1,10 +1,16 @@
 """Any other spreadsheet: columns found by the header names people use.
 
-Recognised headers (case, spaces and punctuation ignored): name / full name,
+Recognised headers (case, spaces, underscores and punctuation ignored, so
+netlog's own ``added_on`` is "added on"): name / full name,
 first name, last name, email, phone, company / organization, title /
 position, url / website / linkedin, met, note(s), birthday, tags / labels /
 groups. ``--map COLUMN=FIELD`` names the rest (FIELD ``ignore`` drops one).
 The delimiter (comma, semicolon, tab) is found from the header line.
+
+A cell that starts with ``'`` followed by a formula character (``=``, ``+``,
+``-``, ``@``, a tab or a carriage return) loses the quote: that is how
+``export csv`` (``netlog.io.export.safe_cell``) and spreadsheets mark text
+that must not run as a formula, so "'+46 70" is the phone "+46 70".
 """
 
 from __future__ import annotations
@@ -37,8 +43,20 @@ _BY_HEADER = {h: field for field, names in SYNONYMS.items() for h in names}
 
 
 def header_key(text: str) -> str:
-    """'E-mail 1 - Value' -> 'e mail 1 value'."""
-    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+    """'E-mail 1 - Value' -> 'e mail 1 value', 'added_on' -> 'added on'."""
+    return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
+
+
+# what safe_cell puts a quote before (netlog.io.export._FORMULA_START; not
+# imported from there, which would load the JSON export for every import)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def unquote_cell(cell: str) -> str:
+    """Undo exactly the formula escape: "'=1+1" -> "=1+1"; "'tis" stays."""
+    if cell.startswith("'") and cell[1:2] and cell[1] in _FORMULA_START:
+        return cell[1:]
+    return cell
 
 
 def parse_maps(maps: list[str]) -> dict[str, str]:
@@ -109,7 +127,7 @@ def _records(rows: list[list[str]], lines: list[int], header_at: int, columns: d
         values: dict[str, str] = {}
         for i, field in columns.items():
             if i < len(row) and row[i].strip():
-                values.setdefault(field, row[i].strip())
+                values.setdefault(field, unquote_cell(row[i]).strip())
         name = values.get("name") or " ".join(p for p in (values.get("first"), values.get("last")) if p)
         if not name:
             yield Skip(where, "no name")
