@@ -116,6 +116,46 @@ def test_deleted_contact_text_is_not_in_a_later_backup(cli, env, tmp_path):
     assert secret.encode() not in (tmp_path / "after.db").read_bytes()
 
 
+def _break_a_check_constraint(db: Path) -> None:
+    """A row SQLite's CHECK forbids (archived = 7), written with the checks off:
+    every page is sound, so VACUUM INTO copies it; only a full check sees it."""
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA ignore_check_constraints = ON")
+    con.execute("UPDATE contact SET archived = 7 WHERE name = 'Sam Lee'")
+    con.commit()
+    con.close()
+
+
+def _scribble_over_pages(db: Path) -> None:
+    """Garbage over the middle of every page but the first: VACUUM INTO can't read it."""
+    data = bytearray(db.read_bytes())
+    for p in range(2, len(data) // 4096):
+        data[p * 4096 + 100 : p * 4096 + 300] = b"\xa5" * 200
+    db.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage, words", [(_break_a_check_constraint, "failed its integrity check"), (_scribble_over_pages, "nothing was written")], ids=["check", "pages"])
+def test_backup_of_a_damaged_journal_puts_nothing_in_place(cli, env, tmp_path, damage, words):
+    _journal(cli)
+    people = tmp_path / "people.csv"  # several pages of contacts, for the scribbling
+    people.write_text("Name,Email\n" + "".join(f"Person {i:04d} with a long name,p{i}@example.com\n" for i in range(300)), encoding="utf-8")
+    cli("import", "csv", str(people))
+    journal = tmp_path / "damaged" / "journal.db"
+    journal.parent.mkdir()
+    cli("backup", str(journal))  # a copy in one file (no WAL) to damage
+    damage(journal)
+    before = db_state(journal) if damage is _break_a_check_constraint else journal.read_bytes()
+    target_dir = tmp_path / "backups"
+    target_dir.mkdir()
+    for target in (target_dir / "b.db", None):  # a path given, and the dated default beside the journal
+        r = run_netlog("--db", str(journal), "backup", *([str(target)] if target else []), env=env.env)
+        assert r.returncode == 1, r.stdout + r.stderr
+        assert r.stderr.count("\n") == 1 and words in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert list(target_dir.iterdir()) == []  # nothing at the target, no temporary file
+    assert sorted(p.name for p in journal.parent.iterdir()) == ["journal.db"]  # no netlog-DATE.db, no .tmp beside it
+    assert (db_state(journal) if damage is _break_a_check_constraint else journal.read_bytes()) == before
+
+
 # --------------------------------------------------------------------------
 # check
 
@@ -148,6 +188,21 @@ def test_check_a_corrupted_copy(cli, env, tmp_path):
     assert "verdict: PROBLEM" in r.stdout
     assert r.stderr.count("\n") == 1 and "failed its check" in r.stderr
     assert broken.read_bytes() == before  # check never writes
+
+
+def test_check_sees_a_row_that_breaks_a_check_constraint(cli, env, tmp_path):
+    """SQLite skips CHECK constraints on a database opened read-only: check must
+    not, or it calls sound the journal that backup refuses."""
+    _journal(cli)
+    copy = tmp_path / "checked.db"
+    shutil.copy(env.db, copy)
+    _break_a_check_constraint(copy)
+    before = copy.read_bytes()
+    r = run_netlog("--db", str(copy), "check", env=env.env)
+    assert r.returncode == 1
+    assert "integrity:    1 problem(s): CHECK constraint failed in contact" in r.stdout
+    assert "verdict: PROBLEM" in r.stdout
+    assert copy.read_bytes() == before  # check never writes
 
 
 def test_check_finds_dangling_references(cli, env, tmp_path):

@@ -41,6 +41,27 @@ def _connect_ro(path: Path) -> sqlite3.Connection:
     return con
 
 
+def _connect_checking(path: Path) -> sqlite3.Connection:
+    """A connection for check: opened for writing but refusing writes (query_only).
+
+    SQLite leaves out the CHECK constraints of a database opened read-only
+    (they can't be broken there), so integrity_check on one never sees a row
+    that breaks them: check said "sound" of a journal whose backup, checked
+    on a writable copy, was refused. When the file can't be opened so (a
+    read-only directory holding a WAL journal), check reads it read-only.
+    """
+    con = None
+    try:
+        con = _connect(path)
+        con.execute("PRAGMA query_only = ON")
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return con
+    except sqlite3.Error:
+        if con is not None:
+            con.close()
+        return _connect_ro(path)
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     """A plain connection that only reads: unlike a read-only one, it tidies -wal and -shm on close."""
     con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
@@ -160,7 +181,7 @@ def check(path: Path) -> Health:
         h.problems.append(f"{path} is not a SQLite database")
         return h
     try:
-        con = _connect_ro(path)
+        con = _connect_checking(path)
     except sqlite3.Error as e:
         h.problems.append(f"can't open {path} ({e})")
         return h
