@@ -292,6 +292,29 @@ def test_export_vcard_is_40_folded_escaped(cli, env):
     assert cli("export", "vcard", "--archived").stdout.count("BEGIN:VCARD") == 4
 
 
+def test_export_vcard_reads_back_through_vobjects_full_parser(cli, env):
+    """Not only our importer: vobject.readComponents, with its vCard rules
+    (unescaping, CATEGORIES split on unescaped commas), gets every value back."""
+    import vobject
+
+    cli("add", "Zoë Ångström-Ng", "--email", "zoe@example.se", "--phone", "+46 70 123 45 67", "--company", "Ljus, Nord & Co; AB",
+        "--tag", "Malmö, Sweden", "--tag", "a;b", "--tag", "design")
+    cli("add", "李 小龙", "--email", "li@example.cn", "--phone", "+86 755 1234", "--tag", "深圳, 科技")
+    cli("add", "Plain Person", "--note", "Line one, with a comma\nline two; 🌍 " + "x" * 100)
+    text = cli("export", "vcard").stdout
+    cards = {c.fn.value: c for c in vobject.readComponents(text)}
+    assert sorted(cards) == ["Plain Person", "Zoë Ångström-Ng", "李 小龙"]
+    zoe = cards["Zoë Ångström-Ng"]
+    assert (zoe.version.value, zoe.email.value, zoe.tel.value) == ("4.0", "zoe@example.se", "+46 70 123 45 67")
+    assert (zoe.n.value.family, zoe.n.value.given) == ("Ångström-Ng", "Zoë")
+    assert zoe.categories.value == ["a;b", "design", "Malmö, Sweden"]  # in the order netlog lists tags
+    assert zoe.org.value == ["Ljus, Nord & Co; AB"]
+    li = cards["李 小龙"]
+    assert (li.email.value, li.tel.value, li.categories.value) == ("li@example.cn", "+86 755 1234", ["深圳, 科技"])
+    assert (li.n.value.family, li.n.value.given) == ("小龙", "李")
+    assert cards["Plain Person"].note.value == "Line one, with a comma\nline two; 🌍 " + "x" * 100
+
+
 def test_vcard_round_trip_through_our_importer(cli, env, tmp_path):
     full_journal(cli, env.db)
     f = tmp_path / "contacts.vcf"

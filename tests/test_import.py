@@ -620,14 +620,64 @@ def test_progress_only_on_a_terminal(monkeypatch):
 # Real processes: a pipe, Ctrl-C, SIGKILL
 
 
-def test_import_from_a_pipe_has_no_progress_bar(env):
+def _bigger_than_the_bar_threshold() -> tuple[str, int]:
+    """A LinkedIn export with more rows than a progress bar needs, and its size."""
+    from netlog.cli.io import PROGRESS_MIN_ROWS
+
+    rows = 2 * PROGRESS_MIN_ROWS
     lines = ["First Name,Last Name,URL,Email Address,Company,Position,Connected On"]
-    lines += [f"P{i},S{i},https://www.linkedin.com/in/p{i},,,,01 Jan 2020" for i in range(600)]
-    r = run_netlog("import", "linkedin", "-", env=env.env, input="\n".join(lines) + "\n")
+    lines += [f"P{i},S{i},https://www.linkedin.com/in/p{i},,,,01 Jan 2020" for i in range(rows)]
+    return "\n".join(lines) + "\n", rows
+
+
+def test_import_from_a_pipe_has_no_progress_bar(env):
+    text, rows = _bigger_than_the_bar_threshold()
+    r = run_netlog("import", "linkedin", "-", env=env.env, input=text)
     assert r.returncode == 0, r.stderr
-    assert r.stderr == "Imported stdin: 600 created, 0 updated, 0 unchanged, 0 skipped.\n"
+    assert r.stderr == f"Imported stdin: {rows} created, 0 updated, 0 unchanged, 0 skipped.\n"
     assert r.stdout == ""
     assert "\x1b" not in r.stderr
+
+
+def test_import_on_a_terminal_shows_a_progress_bar(env, tmp_path):
+    """A real pseudo-terminal as stdout and stderr: the bar is drawn, then cleared."""
+    import pty
+    import select
+
+    f = tmp_path / "Connections.csv"
+    text, rows = _bigger_than_the_bar_threshold()
+    f.write_text(text, encoding="utf-8")
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "netlog", "import", "linkedin", str(f)],
+        env={**env.env, "TERM": "xterm-256color", "COLUMNS": "100"}, stdin=subprocess.DEVNULL, stdout=slave, stderr=slave,
+    )
+    os.close(slave)
+    seen = b""
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if not ready:
+                if proc.poll() is not None:
+                    break
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(master)
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=30)
+    shown = seen.decode("utf-8", "replace")
+    assert proc.returncode == 0, shown
+    assert "importing" in shown and "100%" in shown  # the bar, full at the end
+    assert f"{rows} created, 0 updated, 0 unchanged, 0 skipped." in shown
 
 
 def _start_big_import(env, tmp_path: Path, rows: int):  # type: ignore[no-untyped-def]
