@@ -72,12 +72,40 @@ def read_request(shell: str, env: dict[str, str]) -> tuple[list[str], str]:
     if shell == "bash":
         words = _split(env.get("COMP_WORDS", ""))
         cword = int(env.get("COMP_CWORD", "0") or 0)
+        words, cword = _rejoin_at_equals(words[: cword + 1], cword)
         return words[1:cword], words[cword] if cword < len(words) else ""
     line = env.get("_TYPER_COMPLETE_ARGS", "")
     words = _split(line)[1:]
     if words and not line.endswith(" "):
         return words[:-1], words[-1]
     return words, ""
+
+
+def _rejoin_at_equals(words: list[str], cword: int) -> tuple[list[str], int]:
+    """Put back the words bash split at '=': '=' is in COMP_WORDBREAKS, so
+    ``--db=/x`` arrives as '--db', '=', '/x' (and ``--intro=`` as '--intro',
+    '=' with the cursor on the '='). Returns the words and the cursor's index
+    among them."""
+    out: list[str] = []
+    at = None
+    for i, word in enumerate(words):
+        if out and (word == "=" or (words[i - 1] == "=" and out[-1].endswith("="))):
+            out[-1] += word  # '=' itself, then the value right after it
+        else:
+            out.append(word)
+        if i == cword:
+            at = len(out) - 1
+    return out, len(out) if at is None else at
+
+
+def option_value(incomplete: str) -> tuple[str, str] | None:
+    """(option, value typed so far) for a word such as ``--intro=pri``, when
+    the option's value is one netlog completes; else None."""
+    option, eq, value = incomplete.partition("=")
+    # long options only: click reads -k=ref as the value '=ref'
+    if eq and option.startswith("--") and option in OPTION_VALUES:
+        return option, value
+    return None
 
 
 def what_to_complete(args: list[str], incomplete: str) -> tuple[str | None, str | None]:
@@ -94,8 +122,11 @@ def what_to_complete(args: list[str], incomplete: str) -> tuple[str | None, str 
             i += 1
         else:
             i += 1
-    if i >= len(args) or incomplete.startswith("-"):
+    if i >= len(args):
         return None, db
+    if incomplete.startswith("-"):
+        joined = option_value(incomplete)  # --intro=pri: complete the value
+        return (OPTION_VALUES[joined[0]] if joined else None), db
     command, rest = args[i], args[i + 1 :]
     if rest and rest[-1] in OPTION_VALUES:
         return OPTION_VALUES[rest[-1]], db
@@ -196,7 +227,16 @@ def fast_complete(env: dict[str, str] | None = None) -> tuple[str, int] | None:
     kind, db = what_to_complete(args, incomplete)
     if kind is None:
         return None
-    return format_reply(shell, candidates(kind, incomplete, db, env), env)
+    joined = option_value(incomplete) if incomplete.startswith("-") else None
+    if joined is None:
+        return format_reply(shell, candidates(kind, incomplete, db, env), env)
+    option, value = joined
+    items = candidates(kind, value, db, env)
+    if shell != "bash":
+        # zsh and fish complete the whole word, '--intro=' included; bash
+        # replaces only what follows the '=' (a word break for it)
+        items = [(f"{option}={v}", h) for v, h in items]
+    return format_reply(shell, items, env)
 
 
 def main() -> bool:

@@ -7,6 +7,7 @@ import os
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import db_state, digest
@@ -26,14 +27,32 @@ def people(cli):
     return cli
 
 
+def _bash_words(line: str) -> list[str]:
+    """COMP_WORDS as bash makes them for the line before the cursor: split at
+    spaces, and at '=' (in COMP_WORDBREAKS): --db=/x is '--db', '=', '/x', and
+    a line ending in --intro= ends with '--intro', '=' (the cursor on the '=')."""
+    words: list[str] = []
+    for word in line.split(" "):
+        if "=" in word and word[:1] not in ("'", '"'):
+            for k, part in enumerate(word.split("=")):
+                if k:
+                    words.append("=")
+                if part:
+                    words.append(part)
+        else:
+            words.append(word)
+    return words
+
+
 def _complete(env, shell: str, line: str, **extra) -> subprocess.CompletedProcess:
     e = dict(env.env, _NETLOG_COMPLETE=f"complete_{shell}", **extra)
     if shell == "bash":
-        words = line.split(" ")
-        e.update(COMP_WORDS=line, COMP_CWORD=str(len(words) - 1))
+        # Typer's bash function passes "${COMP_WORDS[*]}" with IFS set to a newline
+        words = _bash_words(line)
+        e.update(COMP_WORDS="\n".join(words), COMP_CWORD=str(len(words) - 1))
     else:
         e["_TYPER_COMPLETE_ARGS"] = line
-    return subprocess.run([sys.executable, "-m", "netlog"], env=e, capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "netlog"], env=e, capture_output=True, text=True, timeout=60)
 
 
 def test_bash_completes_a_partial_name(people, env):
@@ -51,6 +70,78 @@ def test_completion_after_options_and_for_intro(people, env):
     assert _complete(env, "bash", "netlog give --kind advice sa").stdout.splitlines() == ["'Sam Lee'"]
     assert _complete(env, "bash", "netlog give sam coffee --intro pri").stdout.splitlines() == ["'Priya Raman'", "'Priyanka Shah'"]
     assert _complete(env, "bash", "netlog give sam --kind ref").stdout.splitlines() == ["referral"]
+
+
+def test_bash_completion_with_option_equals_value(people, env, tmp_path):
+    """bash splits --opt=value at the '=' (COMP_WORDBREAKS): the words are put back together."""
+    other = tmp_path / "other.db"
+    people("--db", str(other), "add", "Amy Other")
+    assert _complete(env, "bash", f"netlog --db={other} give am").stdout.splitlines() == ["'Amy Other'"]  # not the command amend
+    assert _complete(env, "bash", f"netlog --db={tmp_path / 'none.db'} give am").stdout == ""
+    assert _complete(env, "bash", "netlog give --kind=advice sa").stdout.splitlines() == ["'Sam Lee'"]
+    assert _complete(env, "bash", "netlog --today=2026-11-23 give sam coffee --kind=advice --intro=pri").stdout.splitlines() == [
+        "'Priya Raman'", "'Priyanka Shah'",
+    ]
+    # the cursor right after the '=': every name (bash puts them after the '=')
+    assert _complete(env, "bash", "netlog give sam coffee --intro=").stdout.splitlines() == ["'Priya Raman'", "'Priyanka Shah'", "'Sam Lee'"]
+    assert _complete(env, "bash", "netlog give sam --kind=ref").stdout.splitlines() == ["referral"]
+
+
+def test_zsh_and_fish_complete_option_equals_value_as_one_word(people, env):
+    r = _complete(env, "fish", "netlog give sam coffee --intro=Priya", _TYPER_COMPLETE_FISH_ACTION="get-args")
+    assert r.stdout.splitlines() == ["--intro=Priya Raman\tNorthwind", "--intro=Priyanka Shah\tNorthwind"]
+    r = _complete(env, "zsh", "netlog give sam --kind=ref")
+    assert r.stdout.strip() == "_arguments '*: :((\"--kind=referral\"))'"
+
+
+def _bash_on_a_terminal(env, typed: str) -> str:
+    """Type ``typed`` and Tab into an interactive bash with netlog's completion
+    installed; return the command line as bash completed it."""
+    import pty
+    import re
+    import select
+    import time
+
+    script = Path(sys.executable).parent / "netlog"
+    if not script.exists():
+        pytest.skip("no netlog console script beside sys.executable")
+    e = dict(env.env, PATH=f"{script.parent}:/usr/bin:/bin", TERM="dumb", _TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION="1")
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(["bash", "--norc", "--noprofile", "-i"], env=e, stdin=follower, stdout=follower, stderr=follower, close_fds=True, start_new_session=True)
+    os.close(follower)
+    # readline reads the keys in order: the Tab's completion is done before
+    # Ctrl-A (line start) and Ctrl-E (line end) print the line; the "" keep the
+    # echoed keys from matching
+    keys = "PS1='> '; eval \"$(netlog --show-completion bash)\"\n" + typed + "\t\x01echo LI\"\"NE:\x05:EN\"\"D\nexit\n"
+    os.write(leader, keys.encode())
+    seen = b""
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline and b"LINE:" not in seen.split(b"EN\"\"D", 1)[-1]:
+            if select.select([leader], [], [], 0.1)[0]:
+                try:
+                    chunk = os.read(leader, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+            found = re.search(rb"\nLINE: ?(.*?):END\r?\n", seen)
+            if found:
+                return found.group(1).decode()
+        raise AssertionError(f"bash did not print the line: {seen[-500:]!r}")
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+        os.close(leader)
+
+
+def test_bash_completes_option_equals_value_on_a_real_terminal(people, env):
+    """The words bash really hands over (COMP_WORDS split at '='), and what it inserts."""
+    assert _bash_on_a_terminal(env, "netlog give sam coffee --intro=Priya_") == "netlog give sam coffee --intro=Priya_"  # nobody: unchanged
+    # one match: bash puts it in place of what follows the '=' (quoted: echo shows it bare), then a space
+    assert _bash_on_a_terminal(env, "netlog give sam coffee --intro=priyan") == "netlog give sam coffee --intro=Priyanka Shah "
+    assert _bash_on_a_terminal(env, f"netlog --db={env.db} give --kind=advice sa") == f"netlog --db={env.db} give --kind=advice Sam Lee "
 
 
 def test_ask_argument_completes_open_asks(people, env):
@@ -76,12 +167,31 @@ def test_completion_never_creates_a_journal(env):
     assert r.returncode == 0 and r.stdout == "" and db_state(env.db) == "absent"
 
 
-def test_name_completion_does_not_import_sqlalchemy_or_typer(people, env):
-    e = dict(env.env, _NETLOG_COMPLETE="complete_bash", COMP_WORDS="netlog give pri", COMP_CWORD="2")
-    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "netlog"], env=e, capture_output=True, text=True)
+@pytest.mark.parametrize(
+    "shell, line, answer",
+    [
+        ("bash", "netlog give pri", "'Priya Raman'"),  # a NAME
+        ("bash", "netlog resolve ", "2"),  # an ASK
+        ("bash", "netlog give sam --intro=pri", "'Priya Raman'"),
+        ("zsh", "netlog give Pri", '"Priya Raman":"Northwind"'),
+        ("zsh", "netlog followup ", '"2":"Priya Raman\\\\: a referral"'),
+        ("fish", "netlog give pri", "Priya Raman\tNorthwind"),
+        ("fish", "netlog resolve ", "2\tPriya Raman: a referral"),
+    ],
+    ids=lambda v: v if v in ("bash", "zsh", "fish") else None,
+)
+def test_completion_does_not_import_sqlalchemy_or_typer(people, env, shell, line, answer):
+    e = dict(env.env, _NETLOG_COMPLETE=f"complete_{shell}", _TYPER_COMPLETE_FISH_ACTION="get-args")
+    if shell == "bash":
+        words = _bash_words(line)
+        e.update(COMP_WORDS="\n".join(words), COMP_CWORD=str(len(words) - 1))
+    else:
+        e["_TYPER_COMPLETE_ARGS"] = line
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "netlog"], env=e, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and answer in r.stdout, (r.stdout, r.stderr[-2000:])  # the check itself works
     imported = [line.rsplit("|", 1)[-1].strip() for line in r.stderr.splitlines() if "|" in line]
     assert "sqlite3" in imported
-    assert not [m for m in imported if m.startswith(("sqlalchemy", "sqlmodel", "typer", "pydantic", "rich"))]
+    assert not [m for m in imported if m.startswith(("sqlalchemy", "sqlmodel", "typer", "click", "pydantic", "rich"))]
 
 
 def test_commands_and_options_fall_through_to_typer(people, env):
