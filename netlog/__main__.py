@@ -15,12 +15,16 @@ def main() -> None:
 
             complete()
         _utf8_without_locale()
-        _plain_help_when_piped()
-        from netlog.cli import app
-        from typer.main import get_command
+        if not _answer_without_typer(sys.argv[1:]):
+            _plain_help_when_piped()
+            from netlog.cli import app
+            from typer.main import get_command
 
-        get_command(app).main(args=sys.argv[1:], prog_name="netlog")
+            get_command(app).main(args=sys.argv[1:], prog_name="netlog")
         code = 0
+    except BrokenPipeError:  # netlog --help | head: the reader had enough
+        code = 0
+        _quiet_stdout()
     except SystemExit as e:
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     except KeyboardInterrupt:  # Ctrl-C while starting up, before any command ran
@@ -35,6 +39,31 @@ def main() -> None:
     # Everything is flushed and the journal closed: skip the interpreter's
     # slow teardown of SQLAlchemy's modules.
     os._exit(code)
+
+
+def _quiet_stdout() -> None:
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _answer_without_typer(argv: list[str]) -> bool:
+    """`netlog --version` and `netlog --help` from constants: no Typer, Click
+    or Rich to import (netlog/cli/tophelp.py makes the help text and a test
+    keeps it equal to what Typer would print)."""
+    from netlog import __version__
+
+    if argv == ["--version"]:
+        sys.stdout.write(f"netlog {__version__}\n")
+        return True
+    if argv in (["--help"], ["-h"]):
+        from netlog import helptext
+
+        if helptext.VERSION == __version__:  # else the text may be stale: let Typer speak
+            sys.stdout.write(helptext.TOP_HELP)
+            return True
+    return False
 
 
 def _plain_help_when_piped() -> None:

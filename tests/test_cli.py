@@ -47,13 +47,40 @@ def test_python_dash_m_netlog_works(env):
     assert r.returncode == 0 and r.stdout.strip() == f"netlog {__version__}"
 
 
-@pytest.mark.parametrize("args", [["--help"], ["--version"], ["give", "--help"]])
-def test_help_and_version_do_not_import_sqlalchemy(env, args):
-    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "netlog", *args], env=env.env, capture_output=True, text=True)
-    assert r.returncode == 0
-    imported = [line.rsplit("|", 1)[-1].strip() for line in r.stderr.splitlines() if "|" in line]
+def _imports(args: list[str], env) -> tuple[subprocess.CompletedProcess, list[str]]:  # type: ignore[no-untyped-def]
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "netlog", *args], env=env.env, capture_output=True, text=True, timeout=60)
+    return r, [line.rsplit("|", 1)[-1].strip() for line in r.stderr.splitlines() if "|" in line]
+
+
+@pytest.mark.parametrize("args", [["give", "--help"], ["hungry", "--help"]])
+def test_command_help_does_not_import_sqlalchemy(env, args):
+    r, imported = _imports(args, env)
+    assert r.returncode == 0 and "Example" in r.stdout
     assert "typer" in imported  # the check itself works
     assert not [m for m in imported if m.startswith(("sqlalchemy", "sqlmodel"))]
+
+
+@pytest.mark.parametrize("args", [["--help"], ["-h"], ["--version"]])
+def test_top_help_and_version_import_no_typer_at_all(env, args):
+    r, imported = _imports(args, env)
+    assert r.returncode == 0 and r.stderr.count("netlog") >= 1  # importtime saw netlog itself
+    heavy = [m for m in imported if m.split(".")[0] in ("typer", "click", "rich", "sqlalchemy", "sqlmodel", "pydantic")]
+    assert not heavy, heavy
+    from netlog import helptext
+
+    assert r.stdout == (f"netlog {__version__}\n" if args == ["--version"] else helptext.TOP_HELP)
+
+
+def test_the_stored_top_help_is_what_typer_would_print():
+    """netlog/helptext.py is made by netlog/cli/tophelp.py; after changing a
+    command or its help, run `.venv/bin/python -m netlog.cli.tophelp`."""
+    from netlog import helptext
+    from netlog.cli import tophelp
+
+    assert helptext.VERSION == __version__
+    assert helptext.TOP_HELP == tophelp.render(), "netlog/helptext.py is stale: run .venv/bin/python -m netlog.cli.tophelp"
+    for name, *_ in _commands():
+        assert f"\n  {name} " in helptext.TOP_HELP, name  # every command is listed
 
 
 def test_no_terminal_no_input_no_colour(env):
