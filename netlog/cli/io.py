@@ -136,15 +136,11 @@ def _report(out: Outcome, shown: str, dry_run: bool, as_json: bool, notices: lis
             st.say(f"  would {'create' if verb == 'created' else 'update'} {name}{f' (#{cid})' if verb == 'updated' else ''}{detail}")
         shown_changes = min(len(out.changes), SHOW_CHANGES)
         if out.created + out.updated > shown_changes:
-            st.say(f"  ... and {out.created + out.updated - shown_changes} more")
+            st.say(f"  ... and {out.created + out.updated - shown_changes} more (--json lists them all)")
     else:
         st.say(f"Imported {shown}: {counts}.")
-    by_reason: dict[str, list[str]] = {}
-    for skip in out.skipped:
-        by_reason.setdefault(skip.reason, []).append(skip.where)
-    for reason, wheres in by_reason.items():
-        shown_where = ", ".join(wheres[:20]) + (f" and {len(wheres) - 20} more" if len(wheres) > 20 else "")
-        st.say(f"  skipped {shown_where}: {reason}")
+    for line in out.skip_lines(width=78):  # every skipped row, however many
+        st.say(line)
     if as_json:
         from netlog.render import print_json
 
