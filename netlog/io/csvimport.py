@@ -53,8 +53,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def unquote_cell(cell: str) -> str:
-    """Undo exactly the formula escape: "'=1+1" -> "=1+1"; "'tis" stays."""
-    if cell.startswith("'") and cell[1:2] and cell[1] in _FORMULA_START:
+    """Undo exactly the formula escape: "'=1+1" -> "=1+1", "''=x" -> "'=x";
+    "'tis" stays."""
+    if cell.startswith("'") and cell.lstrip("'").startswith(_FORMULA_START):
         return cell[1:]
     return cell
 

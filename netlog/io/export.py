@@ -27,7 +27,10 @@ def safe_cell(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         value = "; ".join(str(v) for v in value)
     text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    # A text that already starts with quotes before a formula character gets
+    # one more, so that taking one quote off (csvimport.unquote_cell) always
+    # gives back exactly what was exported.
+    return "'" + text if text.lstrip("'").startswith(_FORMULA_START) else text
 
 
 def write_csv(f: IO[str], keys: tuple[str, ...] | list[str], rows: Iterable[dict[str, Any]]) -> None:
