@@ -55,7 +55,7 @@ def print_dashboard(data: dict[str, Any]) -> None:
     print()
     follow = data["follow_up"]
     if follow:
-        columns, cells = ask_cells(follow)
+        columns, cells = ask_cells(follow, what_width=35)
         print_table(columns[:-1], [c[:-1] for c in cells], title="Follow up now (netlog followup ASK)")
         more = follow.matched - len(follow)
         if more > 0:

@@ -158,13 +158,15 @@ def hungry_legend(rows: Sequence[dict[str, Any]]) -> list[str]:
     return out
 
 
-def ask_cells(rows: Sequence[dict[str, Any]]) -> tuple[list[Any], list[list[str]]]:
+def ask_cells(rows: Sequence[dict[str, Any]], what_width: int = 22) -> tuple[list[Any], list[list[str]]]:
+    """The asks table; 22 columns for What fit 80 with the State column, the
+    dashboard leaves State out and gives What its room."""
     from netlog.render import Column
 
     columns = [
         Column("id", "#", "right"),
         Column("name", "Who", max_width=16),
-        Column("what", "What", max_width=22),
+        Column("what", "What", max_width=what_width),
         Column("age_days", "Age", "right"),
         Column("follow_up", "Follow up"),
         Column("state", "State"),
