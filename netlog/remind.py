@@ -3,8 +3,8 @@
 It gathers what is due today from the reports (the relationships most overdue,
 asks to follow up now, asks to let go, favors you owe), gives each item the
 command that acts on it, and renders text, markdown, a self-contained HTML
-page, or JSON. With ``new_only`` it leaves out items an earlier digest already
-reported in the same state, and records what it reported in the journal.
+page, or JSON. ``only_new`` (--new-only) leaves out items an earlier digest
+already reported in the same state, and records what it reported in the journal.
 """
 
 from __future__ import annotations
@@ -57,28 +57,37 @@ def shell_name(name: str) -> str:
     return shlex.quote(name)
 
 
+def give_command(name: str, contact_id: int) -> str:
+    """The command that feeds a contact, as typed in a shell. A name that
+    starts with '-' would be read as an option (quotes don't help: the shell
+    takes them off), so that contact is named by its id."""
+    if name.startswith("-"):
+        return f"netlog give '#{contact_id}' ..."
+    return f"netlog give {shell_name(name)} ..."
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _hungry(conn: sqlite3.Connection, today: date, limit: int) -> list[Item]:
-    items = []
-    for r in reports.hungry(conn, today, limit=limit):
-        if r["only_takes"]:
-            continue  # they sink in hungry; a digest nags nobody about them
-        fed = f"last gave {r['days_since']} days ago" if r["last_given"] else f"never fed, added {r['days_since']} days ago"
-        items.append(
-            Item(
-                "hungry", f"hungry:{r['id']}", f"due since {r['since']}",
-                f"{r['name']}: {fed} (every {format_days(r['every'])})",
-                f"netlog give {shell_name(r['name'])} ...", r["name"], r["id"],
-            )
-        )
-    return items
+def _hungry_item(r: dict[str, Any]) -> Item:
+    """One due relationship, from a hungry row (or a reports.remind_due one)."""
+    fed = f"last gave {r['days_since']} days ago" if r["last_given"] else f"never fed, added {r['days_since']} days ago"
+    return Item(
+        "hungry", f"hungry:{r['id']}", f"due since {r['since']}",
+        f"{r['name']}: {fed} (every {format_days(r['every'])})",
+        give_command(r["name"], r["id"]), r["name"], r["id"],
+    )
 
 
-def _asks(conn: sqlite3.Connection, today: date, state: str, limit: int | None = None) -> list[Item]:
-    return _asks_items(reports.asks(conn, today, states=[state], active_only=True, limit=limit), state)
+def _hungry(conn: sqlite3.Connection, today: date, limit: int) -> tuple[list[Item], int]:
+    """The ``limit`` most overdue, and how many are due in all."""
+    rows = reports.hungry(conn, today, limit=limit)
+    # contacts who only take sink in hungry, and a digest nags nobody about
+    # them: they are neither listed nor counted (they sort last, so the rows
+    # kept are the first ones that don't)
+    items = [_hungry_item(r) for r in rows if not r["only_takes"]]
+    return items, rows.matched - rows.matched_only_takes
 
 
 def _asks_items(rows: list[dict[str, Any]], state: str) -> list[Item]:
@@ -96,21 +105,26 @@ def _asks_items(rows: list[dict[str, Any]], state: str) -> list[Item]:
     return items
 
 
+def _owe_item(favors: list[dict[str, Any]]) -> Item:
+    """One contact's unreturned favors (owe's rows for them, oldest first)."""
+    first = favors[0]
+    name, cid = first["name"], first["contact_id"]
+    what = " ".join(first["what"].split())
+    if len(what) > 50:
+        what = what[:49] + "…"
+    text = f"{name}: {_plural(len(favors), 'favor')} since your last give, the first on {first['received_on']} ({what})"
+    return Item("owe", f"owe:{cid}", _owe_state(len(favors), first["received_on"]), text, give_command(name, cid), name, cid)
+
+
+def _owe_state(favors: int, first: str) -> str:
+    return f"{favors} since {first}"
+
+
 def _owe(conn: sqlite3.Connection, today: date, limit: int) -> list[Item]:
     per: dict[int, list[dict[str, Any]]] = {}
     for r in reports.owe(conn, today, active_only=True, limit_contacts=limit):
         per.setdefault(r["contact_id"], []).append(r)
-    items = []
-    for cid, favors in list(per.items())[:limit]:
-        name = favors[0]["name"]
-        first = favors[0]
-        what = " ".join(first["what"].split())
-        if len(what) > 50:
-            what = what[:49] + "…"
-        text = f"{name}: {_plural(len(favors), 'favor')} since your last give, the first on {first['received_on']} ({what})"
-        state = f"{len(favors)} since {first['received_on']}"
-        items.append(Item("owe", f"owe:{cid}", state, text, f"netlog give {shell_name(name)} ...", name, cid))
-    return items
+    return [_owe_item(favors) for favors in list(per.values())[:limit]]
 
 
 @dataclass
@@ -122,70 +136,107 @@ class Digest:
     more: dict[str, int]
 
 
-def cap(items: list[Item], limit: int) -> Digest:
-    shown: list[Item] = []
-    counts: dict[str, int] = {}
-    more: dict[str, int] = {}
-    for i in items:
-        counts[i.section] = counts.get(i.section, 0) + 1
-        if counts[i.section] <= limit:
-            shown.append(i)
-        else:
-            more[i.section] = more.get(i.section, 0) + 1
-    return Digest(shown, more)
-
-
 def digest(conn: sqlite3.Connection, today: date, limit: int) -> Digest:
-    """What is due, at most ``limit`` per section: only the asks shown are
+    """What is due, at most ``limit`` per section: only the items shown are
     read, and SQL counts the rest."""
     more: dict[str, int] = {}
-    items = _hungry(conn, today, limit)
+    items, hungry_due = _hungry(conn, today, limit)
+    if hungry_due > len(items):
+        more["hungry"] = hungry_due - len(items)
     for key, state in (("follow_up", "follow up now"), ("let_go", "let go")):
         rows = reports.asks(conn, today, states=[state], active_only=True, limit=limit)
         items += _asks_items(rows, state)
         if rows.matched > len(rows):
             more[key] = rows.matched - len(rows)
-    items += _owe(conn, today, limit)
+    owe = _owe(conn, today, limit)
+    items += owe
+    owing = reports.owe_count(conn, today)
+    if owing > len(owe):
+        more["owe"] = owing - len(owe)
     return Digest(items, more)
 
 
-def gather(conn: sqlite3.Connection, today: date, limit: int) -> list[Item]:
-    """Everything due: the ``limit`` hungriest and biggest debts, and every
-    due ask (oldest first), for --new-only to choose from."""
-    return [
-        *_hungry(conn, today, limit),
-        *_asks(conn, today, "follow up now"),
-        *_asks(conn, today, "let go"),
-        *_owe(conn, today, limit),
-    ]
+# --------------------------------------------------------------------------
+# --new-only
 
 
-def only_new(conn: sqlite3.Connection, items: list[Item], today: date, limit: int) -> Digest:
-    """Leave out what was reported before in the same state; remember what is shown.
+@dataclass
+class Due:
+    """One item due, before it is read in full: its key, its state, and the
+    row (from reports.remind_due) to read it from if it is shown."""
 
-    Items no longer due are forgotten, so one that comes back is news again.
-    What did not fit under the limit is not remembered: it comes in a later
-    digest, a few a day, instead of never.
+    key: str
+    state: str
+    row: dict[str, Any]
+
+
+def everything_due(conn: sqlite3.Connection, today: date) -> dict[str, list[Due]]:
+    """Every item due, per section, in the digest's order; ids and states only."""
+    due = reports.remind_due(conn, today)
+    return {
+        "hungry": [Due(f"hungry:{r['id']}", f"due since {r['since']}", r) for r in due["hungry"]],
+        "follow_up": [Due(f"ask:{r['id']}", "follow up now", r) for r in due["follow_up"]],
+        "let_go": [Due(f"ask:{r['id']}", "let go", r) for r in due["let_go"]],
+        "owe": [Due(f"owe:{r['contact_id']}", _owe_state(r["favors"], r["first"]), r) for r in due["owe"]],
+    }
+
+
+def _read(conn: sqlite3.Connection, today: date, section: str, due: Due) -> Item:
+    """The full item for one due key (only for the few a digest shows)."""
+    r = due.row
+    if section == "hungry":
+        return _hungry_item(r)
+    if section == "owe":
+        return _owe_item(list(reports.owe(conn, today, contact_id=r["contact_id"], active_only=True)))
+    # the ask is read with the asks of its contact in that state: a seek or two
+    rows = reports.asks(conn, today, contact_id=r["contact_id"], states=[due.state], active_only=True)
+    return _asks_items([a for a in rows if a["id"] == r["id"]], due.state)[0]
+
+
+def only_new(conn: sqlite3.Connection, today: date, limit: int) -> Digest:
+    """What is new since the last --new-only digest: in each section, the first
+    ``limit`` items due that were not reported before in the same state, read
+    in full; the journal remembers what is shown.
+
+    The whole of what is due is compared (ids and states, from SQL), not only
+    the first items of each section: an item stays remembered while it is
+    due, however far down its section it slips, and one that was never shown
+    comes in a later digest, a few a day, instead of never.
     """
     seen = {item: state for item, state in conn.execute("SELECT item, state FROM reported")}
-    digest = cap([i for i in items if i.key not in seen or seen[i.key] != i.state], limit)
-    shown = {i.key for i in digest.items}
-    due = {i.key for i in items}
+    due = everything_due(conn, today)
+    items: list[Item] = []
+    more: dict[str, int] = {}
+    shown: list[Due] = []
+    for section, _ in SECTIONS:
+        fresh = [d for d in due[section] if seen.get(d.key) != d.state]
+        for d in fresh[:limit]:
+            item = _read(conn, today, section, d)
+            item.state = d.state  # what the next digest compares with
+            items.append(item)
+            shown.append(d)
+        if len(fresh) > limit:
+            more[section] = len(fresh) - limit
+    remember(conn, today, seen, {d.key: d.state for ds in due.values() for d in ds}, shown)
+    return Digest(items, more)
+
+
+def remember(conn: sqlite3.Connection, today: date, seen: dict[str, str], due: dict[str, str], shown: list[Due]) -> None:
+    """Record today's digest in the reported table: forget what is no longer
+    due (if it comes back, it is news again), note that what is still due in
+    the state reported is still there, and remember what was shown. What was
+    not shown is not remembered, so it is still news tomorrow."""
     gone = [k for k in seen if k not in due]
     for start in range(0, len(gone), 500):
         chunk = gone[start : start + 500]
         conn.execute(f"DELETE FROM reported WHERE item IN ({', '.join('?' * len(chunk))})", chunk)
     day = today.isoformat()
-    for i in items:
-        if i.key in seen and seen[i.key] == i.state:
-            conn.execute("UPDATE reported SET last_on = ? WHERE item = ?", (day, i.key))
-        elif i.key in shown:  # new, or in a new state: reported from today
-            conn.execute(
-                "INSERT INTO reported (item, state, first_on, last_on) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (item) DO UPDATE SET state = excluded.state, first_on = excluded.first_on, last_on = excluded.last_on",
-                (i.key, i.state, day, day),
-            )
-    return digest
+    conn.executemany("UPDATE reported SET last_on = ? WHERE item = ?", [(day, k) for k, s in due.items() if seen.get(k) == s])
+    conn.executemany(
+        "INSERT INTO reported (item, state, first_on, last_on) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (item) DO UPDATE SET state = excluded.state, first_on = excluded.first_on, last_on = excluded.last_on",
+        [(d.key, d.state, day, day) for d in shown],
+    )
 
 
 # --------------------------------------------------------------------------
@@ -232,10 +283,20 @@ def _markdown(d: Digest, today: date) -> str:
     lines = [f"# netlog digest for {today.isoformat()}"]
     for key, title, group, more in _grouped(d):
         lines += ["", f"## {title}", ""]
-        lines += [f"- {_md_escape(i.text)}: `{i.command}`" for i in group]
+        lines += [f"- {_md_escape(i.text)}: {code_span(i.command)}" for i in group]
         if more:
-            lines.append(f"- {_md_escape(_more(key, more).split(': ')[0])}: `{MORE_COMMAND[key]}`")
+            lines.append(f"- {_md_escape(_more(key, more).split(': ')[0])}: {code_span(MORE_COMMAND[key])}")
     return "\n".join(lines)
+
+
+def code_span(text: str) -> str:
+    """``text`` as a CommonMark code span: fenced by one backtick more than its
+    longest run of backticks (so a name with a ` in it can't end the span),
+    padded with a space when it starts or ends with a backtick (the reader
+    takes one space off each side)."""
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text[:1] == "`" or text[-1:] == "`" or (text[:1] == " " and text[-1:] == " ") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _md_escape(text: str) -> str:

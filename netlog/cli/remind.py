@@ -10,9 +10,9 @@ from netlog.cli.base import app
 
 @app.command(rich_help_panel="Reports")
 def remind(
-    limit: int = typer.Option(5, "--limit", "-n", min=1, help="At most this many items in each section; the rest are counted."),
+    limit: int = typer.Option(5, "--limit", "-n", min=1, max=st.MAX_COUNT, help="At most this many items in each section; the rest are counted."),
     fmt: str = typer.Option("text", "--format", "-f", metavar="FORMAT", help="text, markdown, html (one page fit to mail) or json."),
-    exit_code: bool = typer.Option(False, "--exit-code", help="Exit 1 when something is due (for scripts)."),
+    exit_code: bool = typer.Option(False, "--exit-code", help="Exit 1 when the digest printed something (with --new-only: something new), else 0."),
     new_only: bool = typer.Option(False, "--new-only", help="Leave out what an earlier digest reported that has not changed since."),
 ) -> None:
     """What needs you today: prints nothing at all when nothing is due.
@@ -37,12 +37,14 @@ def remind(
     today = st.today()
     if new_only:
         with st.writing() as conn:
-            shown = digest.only_new(conn, digest.gather(conn, today, limit), today, limit)
+            shown = digest.only_new(conn, today, limit)
     else:
         with st.reading() as conn:
             shown = digest.digest(conn, today, limit)
     if not shown.items:
-        return
+        return  # nothing printed: exit 0, with --exit-code too
     print(digest.render(shown, fmt, today))
+    # 1 exactly when something was printed, so that with --new-only
+    # `remind --new-only --exit-code || notify-send ...` fires for news only
     if exit_code:
         raise typer.Exit(1)
