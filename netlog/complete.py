@@ -55,6 +55,14 @@ FLAGS = {
     "--replace", "--install-completion", "--show-completion",
 }
 GLOBAL_VALUE_OPTIONS = {"--db", "--today"}
+# Open asks whose id starts with what was typed. The ids are read from the
+# open-ask index alone ('+id': not in rowid order, which would walk the whole
+# entry table, every entry ever written); only the asks listed are joined.
+ASK_SQL = (
+    "SELECT e.id, c.name, e.what FROM (SELECT id FROM entry WHERE type = 'ask' AND outcome IS NULL"
+    " AND CAST(id AS TEXT) LIKE ? ORDER BY +id LIMIT ?) AS o"
+    " JOIN entry AS e ON e.id = o.id JOIN contact AS c ON c.id = e.contact_id ORDER BY e.id"
+)
 
 
 def _split(line: str) -> list[str]:
@@ -182,12 +190,7 @@ def candidates(kind: str, incomplete: str, db: str | None, env: dict[str, str]) 
                 (f"{typed}%", f"% {typed}%", LIMIT),
             ).fetchall()
             return [(name, company) for name, company in rows]
-        rows = con.execute(
-            "SELECT e.id, c.name, e.what FROM entry e JOIN contact c ON c.id = e.contact_id "
-            "WHERE e.type = 'ask' AND e.outcome IS NULL AND CAST(e.id AS TEXT) LIKE ? "
-            "ORDER BY e.id LIMIT ?",
-            (f"{incomplete.lstrip('#')}%", LIMIT),
-        ).fetchall()
+        rows = con.execute(ASK_SQL, (f"{incomplete.lstrip('#')}%", LIMIT)).fetchall()
         return [(str(i), f"{name}: {' '.join(what.split())[:50]}") for i, name, what in rows]
     except sqlite3.Error:
         return []

@@ -151,6 +151,21 @@ def test_ask_argument_completes_open_asks(people, env):
     assert r.stdout.splitlines() == ["helped"]
 
 
+def test_ask_completion_reads_the_open_asks_not_the_history(people, env):
+    """Completing an ASK seeks the open-ask index: its cost follows the open
+    asks, not every entry ever written (the plan says so; no timing)."""
+    import sqlite3
+
+    con = sqlite3.connect(env.db)
+    try:
+        steps = [r[3] for r in con.execute("EXPLAIN QUERY PLAN " + complete.ASK_SQL, ("2%", complete.LIMIT))]
+    finally:
+        con.close()
+    assert "SCAN entry USING INDEX ix_entry_open_ask" in steps, steps
+    # every other scan is of the (at most LIMIT) ids chosen, never of the entry table
+    assert [s for s in steps if s.startswith("SCAN") and "ix_entry_open_ask" not in s] == ["SCAN o"], steps
+
+
 def test_zsh_format(people, env):
     r = _complete(env, "zsh", "netlog show sam")
     assert r.stdout.strip() == "_arguments '*: :((\"Sam Lee\":\"Contoso\"))'"
