@@ -500,25 +500,31 @@ def _give_first_hint(conn: sqlite3.Connection, contact: Contact, today: date) ->
     last = last_given(conn, contact.id)
     every, _ = cadence(conn, contact)
     if last is None:
-        return f"You have never given to {contact.name}. Do it first: what could you offer? Try: netlog give {quote_name(contact.name)} ..."
+        return f"You have never given to {contact.name}. Do it first: what could you offer? Try: {give_command(contact.name, contact.id)}"
     if (today - last).days > every:
-        return f"Your last give to {contact.name} was {(today - last).days} days ago; feed the relationship too: netlog give {quote_name(contact.name)} ..."
+        return f"Your last give to {contact.name} was {(today - last).days} days ago; feed the relationship too: {give_command(contact.name, contact.id)}"
     return None
 
 
-def quote_name(name: str) -> str:
-    """A name as it is typed in a shell: bare, "double quoted", or 'quoted';
-    after ``--`` when it starts with a dash, so it is not read as an option."""
+def shell_name(name: str) -> str:
+    """A name as it is typed in a shell: bare, "double quoted", or 'quoted'."""
     import re
     import shlex
 
     if re.fullmatch(r"[\w.@+,-]+", name):
-        quoted = name
-    elif not re.search(r'["$`\\!]', name):
-        quoted = f'"{name}"'
-    else:
-        quoted = shlex.quote(name)
-    return f"-- {quoted}" if name.startswith("-") else quoted
+        return name
+    if not re.search(r'["$`\\!]', name):
+        return f'"{name}"'
+    return shlex.quote(name)
+
+
+def give_command(name: str, contact_id: int) -> str:
+    """The command that feeds a contact, as typed in a shell. A name that
+    starts with '-' would be read as an option (quotes don't help: the shell
+    takes them off), so that contact is named by its id."""
+    if name.startswith("-"):
+        return f"netlog give '#{contact_id}' ..."
+    return f"netlog give {shell_name(name)} ..."
 
 
 def describe(e: Entry, contact: Contact, other: Contact | None = None) -> str:

@@ -12,13 +12,13 @@ from __future__ import annotations
 import html
 import json
 import re
-import shlex
 import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
 from netlog import reports
+from netlog.journal import give_command
 from netlog.dates import format_days
 
 SECTIONS = (
@@ -46,24 +46,6 @@ class Item:
     command: str
     contact: str
     contact_id: int
-
-
-def shell_name(name: str) -> str:
-    """A name as it is typed in a shell: bare, "double quoted", or 'quoted'."""
-    if re.fullmatch(r"[\w.@+,-]+", name):
-        return name
-    if not re.search(r'["$`\\!]', name):
-        return f'"{name}"'
-    return shlex.quote(name)
-
-
-def give_command(name: str, contact_id: int) -> str:
-    """The command that feeds a contact, as typed in a shell. A name that
-    starts with '-' would be read as an option (quotes don't help: the shell
-    takes them off), so that contact is named by its id."""
-    if name.startswith("-"):
-        return f"netlog give '#{contact_id}' ..."
-    return f"netlog give {shell_name(name)} ..."
 
 
 def _plural(n: int, word: str) -> str:

@@ -305,7 +305,7 @@ def test_the_give_first_hint_is_a_command_that_runs(cli):
     cli("add", "--", "-Dash Rivera")
     r = cli("ask", "#1", "a referral")
     hint = r.stderr.split("Try: ")[1].split("\n")[0]
-    assert hint == "netlog give -- \"-Dash Rivera\" ..."
+    assert hint == "netlog give '#1' ..."
     import shlex
 
     cli(*shlex.split(hint)[1:-1], "coffee")  # the command as printed, with WHAT filled in
