@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -223,11 +224,52 @@ def migrate(conn: sqlite3.Connection, steps: list[Migration] | None = None) -> i
 # Checking a file before we touch it
 
 
+def _has_pending_wal(path: Path) -> bool:
+    """A -wal file with frames in it: changes that may not be in the main file yet."""
+    try:
+        return os.path.getsize(f"{path}-wal") > 0
+    except OSError:
+        return False
+
+
+def snapshot_uri(path: Path) -> str:
+    """A URI that reads ``path`` without writing anything, not even a -wal or -shm.
+
+    With no -wal frames the main file holds the whole journal, so it is opened
+    immutable: SQLite then takes no locks and creates no -shm, which it must
+    otherwise do even to read a WAL journal (and can't in a read-only folder,
+    and would leave behind, unreadable by the next writer, beside a read-only
+    file). The price: a writer that starts and checkpoints while this reads
+    would not be noticed, so netlog uses it only where it can't write itself
+    (inspecting a file before it is accepted, a read-only file or folder).
+    With -wal frames, a plain read-only open sees them through the -shm that is
+    already there.
+    """
+    uri = path.resolve().as_uri()
+    return f"{uri}?mode=ro" if _has_pending_wal(path) else f"{uri}?mode=ro&immutable=1"
+
+
+def reader_uri(path: Path) -> str:
+    """A URI for a process that only reads the journal (netlog check): a snapshot
+    where this process can't write (a read-only file or folder), else a plain
+    read-only open that sees other processes' writes as they commit."""
+    return snapshot_uri(path) if read_only_failure(path) else f"{path.resolve().as_uri()}?mode=ro"
+
+
+def _describe(conn: sqlite3.Connection) -> tuple[int, int, int]:
+    """(application_id, user_version, count of schema objects) of an open database."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    objects = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    return app_id, version, objects
+
+
 def inspect_file(path: Path) -> tuple[int, int, int] | None:
-    """(application_id, user_version, table count) of an existing file, read-only.
+    """(application_id, user_version, schema object count) of an existing file.
 
     None for a file that does not exist or is empty (a new journal). Raises
-    JournalRefused for anything that is not SQLite; never writes to the file.
+    JournalRefused for anything that is not SQLite. Never writes to the file and
+    creates nothing beside it, so a refused file is left exactly as it was.
     """
     try:
         with open(path, "rb") as f:
@@ -237,38 +279,71 @@ def inspect_file(path: Path) -> tuple[int, int, int] | None:
     except IsADirectoryError:
         raise JournalRefused(f"{path} is a directory, not a journal; give a file path with --db") from None
     except PermissionError:
-        raise StorageError(f"can't read {path}: permission denied; check the file's owner and mode") from None
+        raise StorageError(f"can't read {path}: permission denied; check the file's owner and mode (ls -l {path})") from None
     if not head:
         return None
     if not head.startswith(SQLITE_MAGIC):
         raise JournalRefused(f"{path} is not a SQLite database, so not a netlog journal; choose another file with --db")
     try:
-        ro = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        ro = sqlite3.connect(snapshot_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            app_id = ro.execute("PRAGMA application_id").fetchone()[0]
-            version = ro.execute("PRAGMA user_version").fetchone()[0]
-            tables = ro.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+            return _describe(ro)
         finally:
             ro.close()
     except sqlite3.DatabaseError as e:
         raise JournalRefused(f"{path} can't be read as a SQLite database ({e}); choose another file with --db") from None
-    return app_id, version, tables
 
 
 def check_ownership(path: Path, info: tuple[int, int, int] | None) -> bool:
-    """Refuse files that are not ours; True when the schema needs upgrading."""
+    """Refuse files that are not ours; True when the schema needs upgrading.
+
+    netlog takes over only a file with nothing in it: no application id, no
+    user_version and no tables. Any mark another program could have left (its
+    own application id, a user_version, a table) means the file is not ours.
+    """
     if info is None:
         return True
-    app_id, version, tables = info
-    if app_id != APPLICATION_ID and tables > 0:
+    app_id, version, objects = info
+    if app_id == APPLICATION_ID:
+        if version > SCHEMA_VERSION:
+            raise JournalRefused(
+                f"{path} was written by a newer netlog (schema {version}, this one knows {SCHEMA_VERSION}); "
+                "upgrade netlog to open it, or choose another file with --db"
+            )
+        return version < SCHEMA_VERSION
+    if app_id != 0 or version != 0 or objects > 0:
         raise JournalRefused(
             f"{path} is a SQLite database of another program, not a netlog journal; choose another file with --db"
         )
-    if app_id == APPLICATION_ID and version > SCHEMA_VERSION:
-        raise JournalRefused(
-            f"{path} was written by a newer netlog (schema {version}, this one knows {SCHEMA_VERSION}); upgrade netlog"
+    return True
+
+
+def read_only_failure(path: Path, doing: str = "", outcome: str = "nothing was saved") -> str | None:
+    """The one line for a write this process can't make to the existing journal
+    at ``path`` because the file or its folder is read-only; None if it can.
+
+    SQLite writes beside the journal (its -wal and -shm files), so the folder
+    must be writable as well as the file.
+    """
+    doing = doing or f"write to the journal {path}"
+    if not os.access(path, os.W_OK):
+        return (
+            f"can't {doing}: the file is read-only; {outcome}. "
+            f"Make it writable (chmod u+w {path}), or copy it elsewhere and use --db"
         )
-    return version < SCHEMA_VERSION or app_id != APPLICATION_ID
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return (
+            f"can't {doing}: its folder {path.parent} is read-only, and netlog writes beside the journal; {outcome}. "
+            f"Make the folder writable (chmod u+w {path.parent}), or copy the journal elsewhere and use --db"
+        )
+    for side in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+        # left by a reader while the journal was read-only: SQLite can't write through them
+        if side.exists() and not os.access(side, os.W_OK):
+            return (
+                f"can't {doing}: {side} beside it is read-only; {outcome}. "
+                f"Make it writable (chmod u+w {side}), or remove it while no netlog runs"
+            )
+    return None
 
 
 def _create_private(path: Path) -> list[Path]:
@@ -318,33 +393,66 @@ def _tighten(path: Path) -> None:
 # holds a journal against them.
 
 
-def connect(path: Path | None) -> sqlite3.Connection:
-    """A connection with netlog's pragmas; None is an empty journal in memory."""
+def connect(path: Path | None, *, snapshot: bool = False) -> sqlite3.Connection:
+    """A connection with netlog's pragmas; None is an empty journal in memory.
+
+    ``snapshot`` reads the file without writing anything (see snapshot_uri).
+    Otherwise the file is checked again on this very connection before it is
+    switched to WAL, the first thing that writes: a file that changed since
+    open_journal inspected it is refused untouched all the same.
+    """
+    target, uri = (snapshot_uri(path), True) if snapshot and path else (str(path) if path else ":memory:", False)
     conn = sqlite3.connect(
-        str(path) if path else ":memory:",
+        target,
+        uri=uri,
         timeout=BUSY_TIMEOUT_MS / 1000,
         isolation_level=None,  # we say BEGIN ourselves, see Journal.transaction
     )
-    conn.row_factory = sqlite3.Row
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    if path is not None:
-        conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA secure_delete = ON")  # deleted text is overwritten, not left in free pages
-    conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across crashes of the process
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if path is not None and not snapshot:
+            check_ownership(path, _describe(conn))
+            _use_wal(conn)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA secure_delete = ON")  # deleted text is overwritten, not left in free pages
+        conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable across crashes of the process
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the journal to WAL (a no-op once it is). On an older journal still in
+    rollback mode SQLite answers "locked" at once, without waiting on
+    busy_timeout, while another process writes (say, upgrading it): so wait here,
+    as long as busy_timeout would."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _translate(e: Exception, where: Path | None) -> StorageError:
     path = f"the journal {where}" if where else "the journal"
     text = str(getattr(e, "orig", e)).lower()
     if "locked" in text or "busy" in text:
-        return StorageError(f"{path} stayed locked by another netlog for {BUSY_TIMEOUT_MS // 1000} s; nothing was saved, try again")
+        return StorageError(
+            f"{path} stayed locked by another netlog for {BUSY_TIMEOUT_MS // 1000} s; nothing was saved. "
+            "Try again once the other netlog command (an import, a cron job) has finished"
+        )
     if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return StorageError(f"can't write to {path} (read-only file or directory); nothing was saved, check its permissions")
+        found = read_only_failure(where) if where and where.exists() else None
+        return StorageError(found or f"can't write to {path} (read-only file or folder); nothing was saved. Check the permissions of the file and its folder")
     if "full" in text or "disk i/o" in text:
-        return StorageError(f"the disk holding {path} is full or failing; nothing was saved, free some space and try again")
-    return StorageError(f"{path} could not be used ({text}); nothing was saved, run 'netlog check'")
+        return StorageError(f"the disk holding {path} is full or failing; nothing was saved. Free some space and try again")
+    return StorageError(f"{path} could not be used ({text}); nothing was saved. Run 'netlog check'")
 
 
 def _storage_failure(e: BaseException) -> bool:
@@ -358,8 +466,11 @@ def _commit(conn: sqlite3.Connection) -> None:
 class Journal:
     """An open journal: one connection to one file (or to an empty journal in memory)."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, read_only: str | None = None) -> None:
         self.path = path
+        # Why this process can't write the file (a read-only file or folder):
+        # then it is read as a snapshot and every write is refused with this.
+        self.read_only = read_only
         self.created_dirs: list[Path] = []  # set when this process made the file
         self.created = False
         self.committed = 0  # write transactions committed: what an interrupt must not deny
@@ -369,9 +480,11 @@ class Journal:
     def conn(self) -> sqlite3.Connection:
         if self._conn is None:
             try:
-                self._conn = connect(self.path)
+                self._conn = connect(self.path, snapshot=self.read_only is not None)
             except sqlite3.OperationalError as e:
                 raise _translate(e, self.path) from None
+            except sqlite3.DatabaseError as e:
+                raise JournalRefused(f"{self.path} can't be read as a SQLite database ({e}); choose another file with --db") from None
         return self._conn
 
     @contextmanager
@@ -381,13 +494,23 @@ class Journal:
         Writers say BEGIN IMMEDIATE, so they take the write lock up front and
         queue on busy_timeout instead of failing half-way with "locked".
         """
+        if write and self.read_only:
+            raise StorageError(self.read_only)
         try:
             conn = self.conn
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            committing = False
             try:
                 yield conn
+                committing = True
                 _commit(conn)
-            except BaseException:
+            except BaseException as e:
+                if write and committing and isinstance(e, KeyboardInterrupt) and not conn.in_transaction:
+                    # Ctrl-C during a COMMIT that went through (say, in the
+                    # checkpoint it ends with): Python raises it only as COMMIT
+                    # returns, and the change is saved, so count it as saved.
+                    self.committed += 1
+                    raise
                 # A failed COMMIT can leave SQLite's transaction open; roll it
                 # back now so nothing reported as failed is saved later.
                 if conn.in_transaction:
@@ -417,7 +540,7 @@ class Journal:
     def forget(self) -> None:
         """After deleting someone: move every page out of the WAL and empty it, so
         the deleted text (already zeroed by secure_delete) lingers in no old frame."""
-        if self.path is None:
+        if self.path is None or self.read_only:
             return
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -426,6 +549,7 @@ class Journal:
         if not (self.created and self.path):
             return
         self.close()
+        self.committed = 0  # whatever it had committed goes with the file
         for p in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm"), Path(f"{self.path}-journal")):
             try:
                 p.unlink()
@@ -438,11 +562,16 @@ class Journal:
                 break
 
 
-def open_journal(path: Path, *, create: bool) -> Journal:
+def open_journal(path: Path, *, create: bool, opened: Callable[[Journal], None] | None = None) -> Journal:
     """Open (and if needed create and upgrade) the journal at ``path``.
 
     With ``create`` False and no file yet, an empty in-memory journal stands in,
-    so that read-only commands work and nothing is written to disk.
+    so that read-only commands work and nothing is written to disk. A journal
+    this process can't write (a read-only file or folder) is read as a
+    snapshot, as long as no -wal holds changes it would miss.
+
+    ``opened`` hears of the journal before it is upgraded, so that a Ctrl-C
+    landing after the upgrade committed is told it was saved.
     """
     info = inspect_file(path)
     needs_upgrade = check_ownership(path, info)
@@ -450,10 +579,19 @@ def open_journal(path: Path, *, create: bool) -> Journal:
         journal = Journal(None)
         journal.migrate()
         return journal
+    read_only = read_only_failure(path) if info is not None else None
+    if read_only and needs_upgrade:
+        doing = f"upgrade the journal {path} to schema {SCHEMA_VERSION}, which this netlog needs"
+        raise StorageError(read_only_failure(path, doing, "nothing was read or changed") or read_only)
+    if read_only and not _has_pending_wal(path):
+        journal = Journal(path, read_only=read_only)
+        if opened:
+            opened(journal)
+        return journal
     made: list[Path] | None = _create_private(path) if info is None else None
-    if needs_upgrade and not os.access(path, os.W_OK):
-        raise StorageError(f"can't upgrade {path}: the file is read-only; check its permissions")
     journal = Journal(path)
+    if opened:
+        opened(journal)
     if made is not None:
         journal.created, journal.created_dirs = True, made
     try:

@@ -116,19 +116,25 @@ def test_writes_take_the_write_lock_up_front(env, cli):
 
 
 def _refused(env, path, *args):
-    before = digest(path)
+    """Refused with one line saying what to do; the file byte-identical, nothing new beside it."""
+    before, beside = digest(path), sorted(os.listdir(path.parent))
     r = run_netlog("--db", str(path), *args, env=env.env)
     assert r.returncode == 1, r
     assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
     assert digest(path) == before
+    assert sorted(os.listdir(path.parent)) == beside  # no -wal, -shm or -journal left by the look
+    assert str(path) in r.stderr
     return r.stderr
+
+
+NOT_OURS = "is a SQLite database of another program, not a netlog journal; choose another file with --db"
 
 
 @pytest.mark.parametrize("args", [("contacts",), ("add", "Priya Raman")])
 def test_refuses_a_file_that_is_not_sqlite(env, args):
     path = env.tmp / "notes.txt"
     path.write_text("my private notes\n" * 20)
-    assert "not a SQLite database" in _refused(env, path, *args)
+    assert "is not a SQLite database, so not a netlog journal; choose another file with --db" in _refused(env, path, *args)
 
 
 @pytest.mark.parametrize("args", [("contacts",), ("add", "Priya Raman")])
@@ -139,7 +145,53 @@ def test_refuses_another_programs_database(env, args):
     con.execute("INSERT INTO photos VALUES (1, 'cat.jpg')")
     con.commit()
     con.close()
-    assert "another program" in _refused(env, path, *args)
+    assert NOT_OURS in _refused(env, path, *args)
+
+
+def _sqlite_file(path, *, app_id=0, version=0, table=False, wal=False):
+    con = sqlite3.connect(path)
+    if wal:
+        con.execute("PRAGMA journal_mode = WAL")
+    if app_id:
+        con.execute(f"PRAGMA application_id = {app_id}")
+    if version:
+        con.execute(f"PRAGMA user_version = {version}")
+    if table:
+        con.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)")
+        con.execute("INSERT INTO photos VALUES (1, 'cat.jpg')")
+    con.commit()
+    con.close()
+    assert path.stat().st_size > 0 and not os.path.exists(f"{path}-wal")
+
+
+# Every mark another program may leave refuses the file, however empty it is
+# otherwise, before anything is written: not even the switch to WAL.
+FOREIGN = {
+    "its own application id, no tables": dict(app_id=0x12345678),
+    "a user_version this netlog knows, no tables": dict(version=3),
+    "a user_version newer than any netlog, no tables": dict(version=7),
+    "WAL mode, with its tables": dict(wal=True, table=True),
+    "WAL mode, its own application id": dict(wal=True, app_id=0x12345678),
+}
+
+
+@pytest.mark.parametrize("args", [("contacts",), ("where",), ("add", "Priya Raman")])
+@pytest.mark.parametrize("marks", list(FOREIGN))
+def test_refuses_any_sqlite_file_another_program_marked(env, marks, args):
+    path = env.tmp / "other.db"
+    _sqlite_file(path, **FOREIGN[marks])
+    assert NOT_OURS in _refused(env, path, *args)
+
+
+def test_another_programs_database_is_refused_before_anything_can_write(env):
+    """In-process, after the file passed its first look: connect() checks it again,
+    on its own connection, before it switches the journal to WAL."""
+    path = env.tmp / "other.db"
+    _sqlite_file(path, table=True)
+    before = digest(path)
+    with pytest.raises(JournalRefused, match="another program"):
+        db.connect(path)
+    assert digest(path) == before and not os.path.exists(f"{path}-wal")
 
 
 @pytest.mark.parametrize("args", [("contacts",), ("add", "Priya Raman")])
@@ -150,12 +202,19 @@ def test_refuses_a_journal_from_a_newer_netlog(env, cli, args):
     con.execute(f"PRAGMA user_version = {db.SCHEMA_VERSION + 1}")
     con.commit()
     con.close()
-    assert "newer netlog" in _refused(env, path, *args)
+    err = _refused(env, path, *args)
+    assert f"was written by a newer netlog (schema {db.SCHEMA_VERSION + 1}, this one knows {db.SCHEMA_VERSION})" in err
+    assert "upgrade netlog to open it, or choose another file with --db" in err  # what to do
 
 
-def test_an_empty_sqlite_file_becomes_a_journal(env, cli):
+@pytest.mark.parametrize("blank", ["zero bytes", "one empty page"])
+def test_an_empty_sqlite_file_becomes_a_journal(env, cli, blank):
+    """Only a file with no mark at all: no application id, no user_version, no tables."""
     path = env.tmp / "empty.db"
-    sqlite3.connect(path).close()
+    if blank == "zero bytes":
+        sqlite3.connect(path).close()
+    else:
+        _sqlite_file(path, wal=True)
     cli("--db", str(path), "add", "Priya Raman")
     assert db.inspect_file(path)[0] == db.APPLICATION_ID
 

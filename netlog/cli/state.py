@@ -73,9 +73,7 @@ def today() -> date:
 def open_journal(create: bool) -> Journal:
     from netlog.db import open_journal as _open
 
-    journal = _open(db_path(), create=create)
-    state.journals.append(journal)
-    return journal
+    return _open(db_path(), create=create, opened=state.journals.append)
 
 
 @contextmanager

@@ -36,7 +36,9 @@ def default_target(journal: Path, today: date) -> Path:
 
 
 def _connect_ro(path: Path) -> sqlite3.Connection:
-    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    from netlog.db import reader_uri  # a snapshot in a read-only file or folder: SQLite can't make a -shm there
+
+    con = sqlite3.connect(reader_uri(path), uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     return con
 
