@@ -274,7 +274,7 @@ def inspect_file(path: Path) -> tuple[int, int, int] | None:
     try:
         with open(path, "rb") as f:
             head = f.read(100)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no such file (yet): creating it says why it can't be
         return None
     except IsADirectoryError:
         raise JournalRefused(f"{path} is a directory, not a journal; give a file path with --db") from None

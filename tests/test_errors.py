@@ -94,3 +94,37 @@ def test_unexpected_errors_have_no_traceback_and_no_journal_text(env, cli):
     assert r.returncode == 1
     assert "Traceback" not in r.stderr and "private words" not in r.stderr
     assert r.stderr.count("\n") == 1
+
+
+# Failures of the journal file itself: the line names the file and says what to do.
+def _not_sqlite(tmp):  # type: ignore[no-untyped-def]
+    path = tmp / "notes.txt"
+    path.write_text("my notes\n")
+    return path
+
+
+def _a_directory(tmp):  # type: ignore[no-untyped-def]
+    path = tmp / "folder.db"
+    path.mkdir()
+    return path
+
+
+def _under_a_file(tmp):  # type: ignore[no-untyped-def]
+    (tmp / "plain").write_text("x")
+    return tmp / "plain" / "journal.db"  # its folder can't be made: a file is in the way
+
+
+JOURNAL_FAILURES = [
+    (_not_sqlite, "is not a SQLite database, so not a netlog journal; choose another file with --db"),
+    (_a_directory, "is a directory, not a journal; give a file path with --db"),
+    (_under_a_file, "choose another place with --db"),
+]
+
+
+@pytest.mark.parametrize("make, remedy", JOURNAL_FAILURES, ids=["not sqlite", "a directory", "folder blocked"])
+def test_journal_file_failures_say_which_file_and_what_to_do(env, make, remedy):
+    path = make(env.tmp)
+    r = run_netlog("--db", str(path), "add", "Priya Raman", env=env.env)
+    assert r.returncode == 1, r
+    assert r.stderr.startswith("netlog: ") and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+    assert remedy in r.stderr and str(path if path.exists() else path.parent) in r.stderr, r.stderr

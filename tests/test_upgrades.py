@@ -79,8 +79,12 @@ def test_newer_journal_is_refused_byte_identical(env, tmp_path):
     con.execute(f"PRAGMA user_version = {db.SCHEMA_VERSION + 5}")
     con.commit()
     con.close()
-    before = digest(path)
-    for args in (["contacts"], ["give", "priya raman", "x"], ["where"]):
+    before, beside = digest(path), sorted(p.name for p in tmp_path.iterdir())
+    for args in (["contacts"], ["give", "priya raman", "x"], ["where"], ["backup", str(tmp_path / "b.db")]):
         r = run_netlog("--db", str(path), *args, env=env.env)
-        assert r.returncode == 1 and "newer netlog" in r.stderr and r.stderr.count("\n") == 1
+        assert r.returncode == 1 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr, (args, r.stderr)
+        assert "newer" in r.stderr and "upgrade netlog" in r.stderr, (args, r.stderr)  # what happened, what to do
+    r = run_netlog("--db", str(path), "check", env=env.env)
+    assert r.returncode == 1 and "is newer than this netlog knows; upgrade netlog" in r.stdout
     assert digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == beside  # not even a -wal or -shm
