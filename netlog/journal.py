@@ -205,7 +205,7 @@ def contact_tags(conn: sqlite3.Connection, contact_id: int) -> list[str]:
 
 def set_tags(conn: sqlite3.Connection, contact: Contact, add: list[str], remove: list[str]) -> None:
     for typed in remove:
-        tag_id = _one(conn, "SELECT id FROM tag WHERE name_key = ?", (validate.name_key(typed),))
+        tag_id = _one(conn, "SELECT id FROM tag WHERE name_key = ?", (validate.name_key(validate.name(typed, "--untag")),))
         if tag_id is None:
             raise UsageError(f"--untag: there is no tag {typed!r}; 'netlog tags' lists them")
         conn.execute("DELETE FROM contact_tag WHERE contact_id = ? AND tag_id = ?", (contact.id, tag_id))
@@ -330,7 +330,8 @@ def list_contacts(conn: sqlite3.Connection, tag: str | None = None, search: str 
     params: list[Any] = [int(archived)]
     if tag:
         where.append("c.id IN (SELECT ct.contact_id FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id WHERE t.name_key = ?)")
-        params.append(validate.name_key(tag))
+        params.append(validate.name_key(validate.name(tag, "--tag")))
+    search = validate.text(search, "--search", required=False) if search is not None else None
     if search:
         where.append(
             "(c.name_key LIKE ? ESCAPE '\\' OR " + " OR ".join(f"lower(c.{f}) LIKE ? ESCAPE '\\'" for f in _SEARCHED) + ")"

@@ -617,7 +617,9 @@ def test_read_only_journal_file(user):
     assert user.run("give", "pri", "writable again", journal=path).returncode == 0
     assert [w for (w,) in rows(path, "SELECT what FROM entry ORDER BY id")] == ["kept safe", "writable again"]
     os.chmod(path, 0o400)
+    files = _beside(path)
     _checks_sound(user, path)
+    assert _beside(path) == files  # check left no -wal/-shm this user could not remove
 
 
 def test_read_only_journal_directory(user):

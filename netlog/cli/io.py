@@ -369,9 +369,12 @@ def check() -> None:
         print("verdict: ok, the journal is sound")
         return
     print(f"verdict: PROBLEM: {'; '.join(health.problems)}")
-    print(
-        "netlog: the journal failed its check; don't write to it: copy the file aside, "
-        "then restore your latest backup (or 'netlog export json' what it still reads)",
-        file=sys.stderr,
-    )
+    if all(p.endswith("upgrade netlog") for p in health.problems):
+        advice = "the journal was written by a newer netlog and is left untouched; upgrade netlog to use it"
+    else:
+        advice = (
+            "the journal failed its check; don't write to it: copy the file aside, "
+            "then restore your latest backup (or 'netlog export json' what it still reads)"
+        )
+    print(f"netlog: {advice}", file=sys.stderr)
     raise typer.Exit(1)

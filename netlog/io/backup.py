@@ -52,6 +52,12 @@ def _connect_checking(path: Path) -> sqlite3.Connection:
     on a writable copy, was refused. When the file can't be opened so (a
     read-only directory holding a WAL journal), check reads it read-only.
     """
+    from netlog import db
+
+    if db.read_only_failure(path):
+        # opened for writing, SQLite would leave -wal and -shm files here
+        # that this user can't remove, and that block the owner's writes
+        return _connect_ro(path)
     con = None
     try:
         con = _connect(path)
