@@ -169,6 +169,45 @@ V4_SCHEMA = [
 ]
 
 
+# The shortest cadence among a contact's tags (None: no tag has one). Frozen
+# with v5: triggers on contact_tag and tag keep it exact.
+TAG_EVERY_OF_CONTACT = (
+    "(SELECT min(t.every_days) FROM contact_tag AS ct JOIN tag AS t ON t.id = ct.tag_id WHERE ct.contact_id = contact.id)"
+)
+V5_SCHEMA = [
+    "ALTER TABLE contact ADD COLUMN tag_every INTEGER",
+    f"UPDATE contact SET tag_every = {TAG_EVERY_OF_CONTACT}",
+    f"""CREATE TRIGGER tag_every_on_insert AFTER INSERT ON contact_tag BEGIN
+        UPDATE contact SET tag_every = {TAG_EVERY_OF_CONTACT} WHERE id = NEW.contact_id;
+    END""",
+    f"""CREATE TRIGGER tag_every_on_delete AFTER DELETE ON contact_tag BEGIN
+        UPDATE contact SET tag_every = {TAG_EVERY_OF_CONTACT} WHERE id = OLD.contact_id;
+    END""",
+    f"""CREATE TRIGGER tag_every_on_update AFTER UPDATE ON contact_tag BEGIN
+        UPDATE contact SET tag_every = {TAG_EVERY_OF_CONTACT} WHERE id IN (OLD.contact_id, NEW.contact_id);
+    END""",
+    f"""CREATE TRIGGER tag_every_on_cadence AFTER UPDATE OF every_days ON tag BEGIN
+        UPDATE contact SET tag_every = {TAG_EVERY_OF_CONTACT}
+        WHERE id IN (SELECT contact_id FROM contact_tag WHERE tag_id = NEW.id);
+    END""",
+    # open asks: the index answers what remind and the dashboard count (state,
+    # contact) without reading a row, and gives the first few in follow-up order
+    "DROP INDEX ix_entry_open_ask",
+    "CREATE INDEX ix_entry_open_ask ON entry (follow_up, followups, contact_id) WHERE type = 'ask' AND outcome IS NULL",
+]
+
+
+def _v5_tag_every(conn: sqlite3.Connection) -> None:
+    """Each contact's tag cadence kept in its row (hungry read it with a seek
+    per contact), and open asks indexed with their follow-up count and
+    contact: hungry, the dashboard and remind cost less per contact."""
+    for sql in V5_SCHEMA:
+        conn.execute(sql)
+
+
+KEPT_TRIGGER_SCHEMA = V4_SCHEMA + V5_SCHEMA  # where check finds the triggers it wants
+
+
 def _v4_last_given(conn: sqlite3.Connection) -> None:
     """Each contact's last give and last favor received, kept in the contact
     row by triggers on entry, so hungry, the dashboard, owe and remind read the
@@ -179,23 +218,27 @@ def _v4_last_given(conn: sqlite3.Connection) -> None:
 
 
 def refresh_kept_days(conn: sqlite3.Connection) -> None:
-    """Recompute every contact's last_given and last_received (after a bulk
-    load made without the triggers)."""
-    conn.execute(f"UPDATE contact SET last_given = {LAST_GIVEN_OF_CONTACT}, last_received = {LAST_RECEIVED_OF_CONTACT}")
+    """Recompute every contact's kept values, last_given, last_received and
+    tag_every (after a bulk load made without the triggers)."""
+    conn.execute(
+        f"UPDATE contact SET last_given = {LAST_GIVEN_OF_CONTACT}, last_received = {LAST_RECEIVED_OF_CONTACT},"
+        f" tag_every = {TAG_EVERY_OF_CONTACT}"
+    )
 
 
 def stale_kept_days(conn: sqlite3.Connection) -> list[int]:
-    """Contacts whose kept days disagree with their entries (for check and tests)."""
+    """Contacts whose kept values disagree with their entries and tags (for check and tests)."""
     return [
         r[0]
         for r in conn.execute(
             f"SELECT id FROM contact WHERE last_given IS NOT {LAST_GIVEN_OF_CONTACT} OR last_received IS NOT {LAST_RECEIVED_OF_CONTACT}"
+            f" OR tag_every IS NOT {TAG_EVERY_OF_CONTACT}"
         )
     ]
 
 
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_reported, _v3_helped_index, _v4_last_given]
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_reported, _v3_helped_index, _v4_last_given, _v5_tag_every]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -291,7 +334,15 @@ def inspect_file(path: Path) -> tuple[int, int, int] | None:
         finally:
             ro.close()
     except sqlite3.DatabaseError as e:
-        raise JournalRefused(f"{path} can't be read as a SQLite database ({e}); choose another file with --db") from None
+        raise damaged(path, e) from None
+
+
+def damaged(path: Path, e: Exception) -> JournalRefused:
+    """A file that says it is SQLite but can't be read as one."""
+    return JournalRefused(
+        f"{path} is damaged: SQLite can't read it ({e}); nothing was changed. "
+        f"Keep the file, run 'netlog --db {path} check', and restore your latest backup"
+    )
 
 
 def check_ownership(path: Path, info: tuple[int, int, int] | None) -> bool:
@@ -484,7 +535,7 @@ class Journal:
             except sqlite3.OperationalError as e:
                 raise _translate(e, self.path) from None
             except sqlite3.DatabaseError as e:
-                raise JournalRefused(f"{self.path} can't be read as a SQLite database ({e}); choose another file with --db") from None
+                raise damaged(self.path, e) from None
         return self._conn
 
     @contextmanager

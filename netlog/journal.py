@@ -412,11 +412,7 @@ def cadence(conn: sqlite3.Connection, contact: Contact) -> tuple[int, str]:
     """(days, where it comes from): the contact's own, else its tag's, else the journal's."""
     if contact.every_days:
         return contact.every_days, "contact"
-    every = _one(
-        conn,
-        "SELECT min(t.every_days) FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id = ? AND t.every_days IS NOT NULL",
-        (contact.id,),
-    )
+    every = _one(conn, "SELECT tag_every FROM contact WHERE id = ?", (contact.id,))  # kept by triggers (db.V5_SCHEMA)
     if every:
         return int(every), "tag"
     return default_every(conn), "default"

@@ -38,6 +38,7 @@ class Contact(SQLModel, table=True):
     snoozed_until: Optional[date] = None
     last_given: Optional[date] = None  # kept by triggers (db.V4_SCHEMA); never written by netlog
     last_received: Optional[date] = None  # likewise
+    tag_every: Optional[int] = None  # the shortest cadence of its tags: kept by triggers (db.V5_SCHEMA)
 
 
 class Tag(SQLModel, table=True):

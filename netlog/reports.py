@@ -118,13 +118,6 @@ def _fed_by_own_give(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> se
     return out
 
 
-def _tag_every(contact_id: str) -> str:
-    return (
-        "(SELECT min(tag.every_days) FROM contact_tag JOIN tag ON tag.id = contact_tag.tag_id"
-        f" WHERE contact_tag.contact_id = {contact_id})"
-    )
-
-
 def _only_takes(contact_id: str) -> str:
     """1 when a contact has >= 2 asks declined or ignored and never gave you
     anything (no 'got', no ask they helped with); else 0.
@@ -173,7 +166,7 @@ def hungry_query(today: date, default_every: int, *, limit: int | None, tag_id: 
     sql = (
         f"WITH per_contact AS {_materialized()}("
         "SELECT contact.id AS id, contact.name_key AS name_key, contact.every_days AS own_every,"
-        f" {_tag_every('contact.id')} AS tag_every, contact.last_received AS last_received, {days} AS days"
+        f" contact.tag_every AS tag_every, contact.last_received AS last_received, {days} AS days"
         f" FROM contact WHERE {where})"
         f", scored AS {_materialized()}("
         " SELECT p.id AS id, p.name_key AS name_key, p.own_every AS own_every, p.tag_every AS tag_every,"
@@ -495,7 +488,12 @@ def asks(
     if states:
         open_sql += " AND (" + " OR ".join(_state_where(s) for s in states) + ")"
     matched = None
-    if limit and not include_all:
+    if limit and not include_all and states and contact_id is None and set(states) <= {"follow up now", "let go"}:
+        # the first few of a journal's due asks, and how many there are,
+        # from the open-ask index alone (db.V5_SCHEMA)
+        ids, matched = _first_due_asks(conn, params, states, active_only, int(limit))
+        open_sql = base + f" AND entry.id IN ({', '.join(str(i) for i in ids) or 'NULL'})"
+    elif limit and not include_all:
         first_due = f"coalesce(entry.follow_up, {db.plus_days('entry.day', journal.DEFAULT_FOLLOW_UP_DAYS)})"
         open_sql = open_sql.replace("SELECT ", "SELECT count(*) OVER () AS matched_total, ", 1)
         open_sql += f" ORDER BY {first_due}, entry.id LIMIT :limit"
@@ -528,6 +526,33 @@ def asks(
         )
     out.matched = len(out) if matched is None else matched
     return out
+
+
+def _first_due_asks(conn: sqlite3.Connection, params: dict[str, Any], states: Sequence[str], active_only: bool, limit: int) -> tuple[list[int], int]:
+    """Ids of the first ``limit`` open asks due in ``states`` (earliest
+    follow-up first), and how many are due in all, without reading an entry row.
+
+    The index on open asks (follow_up, followups, contact_id) is read in
+    order, and the contacts left out (archived, and snoozed with
+    ``active_only``; few) are looked up once as a list, so no contact row is
+    read per ask either. Asks without a follow-up date (none netlog writes
+    today; an old import may have some) are due 7 days after the ask."""
+    followups = " OR ".join("e.followups = 0" if s == "follow up now" else "e.followups > 0" for s in states)
+    active = _active(include_snoozed=not active_only).replace("contact.", "c.")
+    kept = f"e.contact_id NOT IN (SELECT c.id FROM contact AS c WHERE NOT ({active}))"
+    dated = f"e.type = 'ask' AND e.outcome IS NULL AND e.follow_up <= :today AND ({followups}) AND {kept}"
+    undated = f"e.type = 'ask' AND e.outcome IS NULL AND e.follow_up IS NULL AND e.day <= :follow_from AND ({followups}) AND {kept}"
+    first = (
+        "SELECT * FROM (SELECT e.id AS id, e.follow_up AS due FROM entry AS e INDEXED BY ix_entry_open_ask"
+        f" WHERE {dated} ORDER BY e.follow_up, e.id LIMIT :limit)"
+        f" UNION ALL SELECT e.id, {db.plus_days('e.day', journal.DEFAULT_FOLLOW_UP_DAYS)} FROM entry AS e WHERE {undated}"
+    )
+    rows = sorted(conn.execute(first, {**params, "limit": limit}).fetchall(), key=lambda r: (str(r[1]), r[0]))[:limit]
+    count = (
+        f"SELECT (SELECT count(*) FROM entry AS e INDEXED BY ix_entry_open_ask WHERE {dated})"
+        f" + (SELECT count(*) FROM entry AS e WHERE {undated})"
+    )
+    return [int(r[0]) for r in rows], int(_scalar(conn, count, params) or 0)
 
 
 # --------------------------------------------------------------------------

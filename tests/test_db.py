@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import stat
@@ -350,3 +351,52 @@ def test_a_failed_commit_is_rolled_back(env, cli, monkeypatch):
 def test_a_failed_first_write_leaves_no_file(env, cli):
     cli("give", "Nobody", "x", code=2)
     assert db_state(env.db) == "absent"
+
+
+def test_each_contacts_tag_cadence_is_kept_through_every_change(cli, env, tmp_path):
+    """Schema v5 keeps contact.tag_every (the shortest cadence of its tags) by
+    triggers; every path that touches tags or their cadences leaves it exact."""
+    from netlog import db
+
+    def kept() -> dict[str, int | None]:
+        con = sqlite3.connect(env.db)
+        try:
+            assert db.stale_kept_days(con) == []
+            return dict(con.execute("SELECT name, tag_every FROM contact ORDER BY name"))
+        finally:
+            con.close()
+
+    cli("add", "Priya Raman", "--tag", "mentor", "--tag", "work")
+    cli("add", "Sam Lee", "--tag", "work")
+    assert kept() == {"Priya Raman": None, "Sam Lee": None}
+    cli("cadence", "mentor", "2w")
+    assert kept() == {"Priya Raman": 14, "Sam Lee": None}
+    cli("cadence", "work", "10d")
+    assert kept() == {"Priya Raman": 10, "Sam Lee": 10}
+    cli("edit", "priya", "--untag", "work")
+    assert kept() == {"Priya Raman": 14, "Sam Lee": 10}
+    cli("cadence", "mentor", "default")
+    assert kept()["Priya Raman"] is None
+    cli("edit", "sam", "--tag", "mentor")
+    cli("cadence", "mentor", "1w")
+    assert kept() == {"Priya Raman": 7, "Sam Lee": 7}
+    cli("cadence", "friends", "3d", code=2)  # no such tag yet
+    cli("add", "Sam L", "--tag", "friends")
+    cli("cadence", "friends", "3d")
+    cli("merge", "Sam Lee", "Sam L", "--yes")  # OTHER's tags move to KEEP
+    assert kept() == {"Priya Raman": 7, "Sam Lee": 3}
+    out = tmp_path / "all.json"
+    cli("export", "json", "-o", str(out))
+    cli("rm", "priya", "--yes")
+    assert kept() == {"Sam Lee": 3}
+    restored = tmp_path / "restored.db"
+    cli("--db", str(restored), "import", "json", str(out))
+    con = sqlite3.connect(restored)
+    assert dict(con.execute("SELECT name, tag_every FROM contact ORDER BY name")) == {"Priya Raman": 7, "Sam Lee": 3}
+    assert db.stale_kept_days(con) == []
+    con.close()
+    people = tmp_path / "people.csv"
+    people.write_text("Name,Tags\nWen Zhou,mentor; newtag\n", encoding="utf-8")
+    cli("import", "csv", str(people))
+    assert kept()["Wen Zhou"] == 7
+    assert json.loads(cli("hungry", "--all", "--json").stdout)[0]["every_from"] in ("tag", "default")

@@ -428,6 +428,44 @@ def test_an_ask_without_follow_up_date_is_in_the_state_it_shows(cli, env):
     assert names(cli, "asks", "--state", "follow up now") == ["Sam Lee"]
 
 
+def test_the_first_due_asks_and_their_count_agree_with_the_full_list(cli, env):
+    """remind and the dashboard take the first few due asks and a count from the
+    open-ask index alone (reports._first_due_asks); they must be exactly the
+    head and the length of the full list, whatever is archived, snoozed or
+    undated, in every state."""
+    from datetime import date
+
+    from netlog import db, reports
+
+    days = ["2026-10-01", "2026-10-05", "2026-10-20", "2026-11-01", "2026-11-10", "2026-11-14"]
+    for i, name in enumerate(["Ana Silva", "Ben Okafor", "Chen Wei", "Dana Kim", "Eve Martin"]):
+        cli("--today", "2026-01-01", "add", name)
+        for j, day in enumerate(days[i % 2 :]):
+            cli("ask", name, f"ask {i}.{j}", "--on", day)
+    for ask_id in (1, 2, 7, 12, 18, 23):
+        cli("followup", str(ask_id), "--on", "2026-11-15")
+    cli("archive", "ben")
+    cli("snooze", "chen", "2026-12-24")
+    con = sqlite3.connect(env.db)
+    con.execute("UPDATE entry SET follow_up = NULL WHERE id IN (3, 9, 14)")  # as an old import may leave them
+    con.commit()
+    con.close()
+    j = db.open_journal(env.db, create=False)
+    try:
+        with j.transaction(write=False) as conn:
+            today = date(2026, 11, 23)
+            for state in ("follow up now", "let go"):
+                for active_only in (True, False):
+                    full = reports.asks(conn, today, states=[state], active_only=active_only)
+                    assert len(full) >= 2, (state, active_only)
+                    for limit in (1, 2, 5):
+                        head = reports.asks(conn, today, states=[state], active_only=active_only, limit=limit)
+                        assert [r["id"] for r in head] == [r["id"] for r in full][:limit]
+                        assert head.matched == len(full), (state, active_only, limit)
+    finally:
+        j.close()
+
+
 def test_asks_all_adds_resolved_with_outcome_as_state(journal):
     got = rows(journal, "asks", "--all")
     resolved = [(r["id"], r["state"], r["resolved_on"]) for r in got[6:]]

@@ -137,7 +137,7 @@ def _missing_schema(con: sqlite3.Connection) -> list[str]:
     from sqlmodel import SQLModel
 
     import netlog.models  # noqa: F401  (declares the tables)
-    from netlog.db import V4_SCHEMA
+    from netlog.db import KEPT_TRIGGER_SCHEMA
 
     missing = []
     for table in SQLModel.metadata.sorted_tables:
@@ -147,7 +147,7 @@ def _missing_schema(con: sqlite3.Connection) -> list[str]:
             continue
         missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in have]
     triggers = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    wanted = [sql.split()[2] for sql in V4_SCHEMA if sql.startswith("CREATE TRIGGER")]
+    wanted = [sql.split()[2] for sql in KEPT_TRIGGER_SCHEMA if sql.startswith("CREATE TRIGGER")]
     missing += [f"trigger {name}" for name in wanted if name not in triggers]
     return missing
 

@@ -100,7 +100,26 @@ V4 = V3 + [
         WHERE id IN (OLD.contact_id, OLD.other_id, NEW.contact_id, NEW.other_id);
     END""",
 ]
-SCHEMAS = {1: V1, 2: V2, 3: V3, 4: V4}
+TAG_EVERY = "(SELECT min(t.every_days) FROM contact_tag AS ct JOIN tag AS t ON t.id = ct.tag_id WHERE ct.contact_id = contact.id)"
+V5 = V4 + [
+    "ALTER TABLE contact ADD COLUMN tag_every INTEGER",
+    f"""CREATE TRIGGER tag_every_on_insert AFTER INSERT ON contact_tag BEGIN
+        UPDATE contact SET tag_every = {TAG_EVERY} WHERE id = NEW.contact_id;
+    END""",
+    f"""CREATE TRIGGER tag_every_on_delete AFTER DELETE ON contact_tag BEGIN
+        UPDATE contact SET tag_every = {TAG_EVERY} WHERE id = OLD.contact_id;
+    END""",
+    f"""CREATE TRIGGER tag_every_on_update AFTER UPDATE ON contact_tag BEGIN
+        UPDATE contact SET tag_every = {TAG_EVERY} WHERE id IN (OLD.contact_id, NEW.contact_id);
+    END""",
+    f"""CREATE TRIGGER tag_every_on_cadence AFTER UPDATE OF every_days ON tag BEGIN
+        UPDATE contact SET tag_every = {TAG_EVERY}
+        WHERE id IN (SELECT contact_id FROM contact_tag WHERE tag_id = NEW.id);
+    END""",
+    "DROP INDEX ix_entry_open_ask",
+    "CREATE INDEX ix_entry_open_ask ON entry (follow_up, followups, contact_id) WHERE type = 'ask' AND outcome IS NULL",
+]
+SCHEMAS = {1: V1, 2: V2, 3: V3, 4: V4, 5: V5}
 
 FIRST = ["Priya", "Tomás", "Grace", "Wen", "Amara", "Jonas", "Zoë", "Kwame", "Ingrid", "Yuki", "Omar", "Lucía"]
 LAST = ["Raman", "Ibarra", "O'Neill", "Zhou", "Okafor", "Berg", "Müller", "Mensah", "Larsen", "Tanaka", "Haddad", "Fernández"]
