@@ -543,13 +543,13 @@ def _first_due_asks(conn: sqlite3.Connection, params: dict[str, Any], states: Se
     dated = f"e.type = 'ask' AND e.outcome IS NULL AND e.follow_up <= :today AND ({followups}) AND {kept}"
     undated = f"e.type = 'ask' AND e.outcome IS NULL AND e.follow_up IS NULL AND e.day <= :follow_from AND ({followups}) AND {kept}"
     first = (
-        "SELECT * FROM (SELECT e.id AS id, e.follow_up AS due FROM entry AS e INDEXED BY ix_entry_open_ask"
+        "SELECT * FROM (SELECT e.id AS id, e.follow_up AS due FROM entry AS e"
         f" WHERE {dated} ORDER BY e.follow_up, e.id LIMIT :limit)"
         f" UNION ALL SELECT e.id, {db.plus_days('e.day', journal.DEFAULT_FOLLOW_UP_DAYS)} FROM entry AS e WHERE {undated}"
     )
     rows = sorted(conn.execute(first, {**params, "limit": limit}).fetchall(), key=lambda r: (str(r[1]), r[0]))[:limit]
     count = (
-        f"SELECT (SELECT count(*) FROM entry AS e INDEXED BY ix_entry_open_ask WHERE {dated})"
+        f"SELECT (SELECT count(*) FROM entry AS e WHERE {dated})"
         f" + (SELECT count(*) FROM entry AS e WHERE {undated})"
     )
     return [int(r[0]) for r in rows], int(_scalar(conn, count, params) or 0)
