@@ -585,7 +585,7 @@ def owe(
     if limit_contacts:
         # only the contacts shown: the first unreturned favor of each contact
         # owed (two seeks each), ordered and cut in SQL
-        ids = [r[0] for r in conn.execute(_first_owed_sql(owing), {**params, "limit": int(limit_contacts)})]
+        ids = _first_owed(conn, owing, params, int(limit_contacts))
         if not ids:
             return Rows()
         owing += f" AND contact.id IN ({', '.join(str(int(i)) for i in ids)})"
@@ -639,21 +639,34 @@ def owe(
     return out
 
 
-def _first_owed_sql(owing: str) -> str:
-    """Ids of the :limit contacts (matching ``owing``) whose oldest unreturned
-    favor is oldest, in owe's order."""
-    since = "coalesce(contact.last_given, :never)"
-    got = f"(SELECT min(g.day) FROM entry AS g WHERE g.contact_id = contact.id AND g.type = 'got' AND g.day > {since})"
-    helped = (
-        "(SELECT min(h.resolved_on) FROM entry AS h WHERE h.contact_id = contact.id AND h.type = 'ask'"
+def _first_owed(conn: sqlite3.Connection, owing: str, params: dict[str, Any], limit: int) -> list[int]:
+    """Ids of the ``limit`` contacts (matching ``owing``) whose oldest unreturned
+    favor is oldest, in owe's order (that day, then name).
+
+    A contact's oldest unreturned favor comes after their kept last_given, so
+    contacts are visited by last_given, each with two index seeks (their first
+    'got' and first helped ask since then), and the walk stops once the next
+    last_given is no earlier than the last day kept: nobody later can come
+    before. Most of those owed are never sought."""
+    since = "coalesce(:last_given, :never)"
+    first_sql = (
+        "SELECT min(d) FROM (SELECT min(g.day) AS d FROM entry AS g WHERE g.contact_id = :id AND g.type = 'got' AND g.day > "
+        f"{since} UNION ALL SELECT min(h.resolved_on) FROM entry AS h WHERE h.contact_id = :id AND h.type = 'ask'"
         f" AND h.outcome = 'helped' AND h.resolved_on > {since})"
     )
-    return (
-        f"WITH owed AS {_materialized()}(SELECT contact.id AS id, contact.name_key AS name_key, {got} AS got, {helped} AS helped"
-        f" FROM contact WHERE {owing})"
-        " SELECT id FROM owed WHERE coalesce(got, helped) IS NOT NULL"
-        " ORDER BY CASE WHEN got IS NULL OR helped < got THEN helped ELSE got END, name_key, id LIMIT :limit"
-    )
+    never = params["never"]
+    best: list[tuple[str, str, int]] = []  # (first unreturned day, name_key, id), in owe's order
+    visit = f"SELECT id, name_key, last_given FROM contact WHERE {owing} ORDER BY coalesce(last_given, :never), name_key, id"
+    for cid, key, last_given in conn.execute(visit, params).fetchall():
+        if len(best) >= limit and (last_given or never) >= best[-1][0]:
+            break
+        first = conn.execute(first_sql, {"id": cid, "last_given": last_given, "never": never}).fetchone()[0]
+        if first is None:  # kept days say they owe, yet no favor after: check would flag it
+            continue
+        best.append((str(first), key, cid))
+        best.sort()
+        del best[limit:]
+    return [cid for _first, _key, cid in best]
 
 
 # --------------------------------------------------------------------------

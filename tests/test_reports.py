@@ -527,6 +527,35 @@ def test_owe_limit_contacts_keeps_whole_contacts(journal, env):
     assert [r["name"] for r in got] == ["Ivy Chen", "Ivy Chen", "Eve Martin", "Eve Martin"] and got.matched == 4  # their favors only: the rest are never read
 
 
+def test_owe_limit_contacts_is_the_head_of_the_full_order(cli):
+    """owe's first N contacts are found by visiting contacts in order of their
+    last give and stopping early (reports._first_owed); here a late giver owes
+    the oldest favor, so stopping at the first N by last give would be wrong."""
+    from datetime import date
+
+    from netlog import db, reports
+
+    jan = ("--today", "2026-01-01")
+    for name in ("Ana Silva", "Ben Okafor", "Chen Wei", "Dana Kim"):
+        cli(*jan, "add", name)
+    cli("give", "ana", "coffee", "--on", "2026-02-01")
+    cli("got", "ana", "a late favor", "--on", "2026-11-01")  # Ana: given long ago, owed since November
+    cli("give", "ben", "coffee", "--on", "2026-05-01")
+    cli("got", "ben", "a tip", "--on", "2026-06-01")  # Ben: owed since June, the oldest
+    cli("give", "chen", "coffee", "--on", "2026-03-01")
+    cli("got", "chen", "a book", "--on", "2026-09-01")
+    cli("got", "dana", "a ticket", "--on", "2026-10-01")  # never given to
+    j = db.open_journal(cli.env.db, create=False)
+    try:
+        with j.transaction(write=False) as conn:
+            full = [r["name"] for r in reports.owe(conn, date(2026, 11, 23))]
+            assert full == ["Ben Okafor", "Chen Wei", "Dana Kim", "Ana Silva"]
+            for n in range(1, 5):
+                assert [r["name"] for r in reports.owe(conn, date(2026, 11, 23), limit_contacts=n)] == full[:n]
+    finally:
+        j.close()
+
+
 # --------------------------------------------------------------------------
 # stats
 
