@@ -515,51 +515,88 @@ class Bench:
         self.floors[name] = (label, maker)
 
     def measure(self, row: Row, maker: Maker, runs: int, *, needs: tuple[str, ...] = (), check_output: Callable[[Run], str] | None = None) -> Row:
-        self.rows.append(row)
+        return self.measure_many([(row, maker)], runs, needs=needs, check_output=check_output)[0]
+
+    def measure_many(
+        self, items: list[tuple[Row, Maker]], runs: int, *, needs: tuple[str, ...] = (), check_output: Callable[[Run], str] | None = None
+    ) -> list[Row]:
+        """Each row's runs, taken in turns (floor, first, floor, second, ...,
+        floor, first, ...): a burst of load on a busy machine then falls on
+        every row alike, as on the floor. The small and large journal of a
+        report are measured so, since the issue compares them (×S)."""
+        ready: list[tuple[Row, Maker]] = []
+        for row, maker in items:
+            self.rows.append(row)
+            if self._ready(row, maker, needs, check_output):
+                ready.append((row, maker))
+        floors = {row.floor: self.floors.get(row.floor) for row, _ in ready}
+        timeout = self.ctx.args.timeout
+        for row, _ in ready:
+            floor = floors[row.floor]
+            if floor:
+                row.floor_samples.append(run_once(*floor[1](0), timeout).ms)
+        for i in range(runs):
+            for row, maker in ready:
+                if row.status != "ok":
+                    continue
+                argv, env = maker(i)
+                r = run_once(argv, env, timeout)
+                if r.rc != 0:
+                    row.status, row.reason = "error", f"run {i}: exit {r.rc}: {(r.err.strip().splitlines() or [''])[-1][:200]}"
+                    log(f"  error: {row.reason}")
+                    continue
+                row.samples.append(r.ms)
+                row.kib.append(r.kib)
+                row.cpu.append(r.cpu)
+                row.io.append((r.majflt, r.inblock))
+                floor = floors[row.floor]
+                if floor:
+                    row.floor_samples.append(run_once(*floor[1](i + 1), timeout).ms)
+        for row, _ in ready:
+            if row.status == "ok":
+                log(f"{row.what} [{row.journal}]: median {row.median:.0f} ms, floor {row.floor_median or 0:.0f} ms, peak {row.peak_mib:.1f} MiB")
+        return [row for row, _ in items]
+
+    def _ready(self, row: Row, maker: Maker, needs: tuple[str, ...], check_output: Callable[[Run], str] | None) -> bool:
+        """Whether the row is to be measured, after its warm-up run (page
+        cache, .pyc files) worked."""
         if row.status != "ok":
-            return row
+            return False
         if not self.wanted(row.key):
             row.status, row.reason = "skipped", f"not matched by --only {self.ctx.args.only}"
-            return row
+            return False
         if needs and not command_exists(self.ctx, needs):
             row.status, row.reason = "missing", f"'netlog {' '.join(needs)}' does not exist yet"
             log(f"{row.what} [{row.journal}]: missing")
-            return row
+            return False
         floor = self.floors.get(row.floor)
         timeout = self.ctx.args.timeout
-        log(f"{row.what} [{row.journal}]: {runs} runs ...")
-        # warm-up: page cache, .pyc files
+        log(f"{row.what} [{row.journal}]: runs ...")
         if floor:
             run_once(*floor[1](-1), timeout)
-        argv, env = maker(-1)
-        w = run_once(argv, env, timeout)
+        w = run_once(*maker(-1), timeout)
         if w.rc != 0:
             row.status, row.reason = "error", f"exit {w.rc}: {(w.err.strip().splitlines() or [''])[-1][:200]}"
             log(f"  error: {row.reason}")
-            return row
-        if check_output:
-            problem = check_output(w)
-            if problem:
-                row.status, row.reason = "error", problem
-                log(f"  error: {problem}")
-                return row
-        if floor:
-            row.floor_samples.append(run_once(*floor[1](0), timeout).ms)
-        for i in range(runs):
-            argv, env = maker(i)
-            r = run_once(argv, env, timeout)
-            if r.rc != 0:
-                row.status, row.reason = "error", f"run {i}: exit {r.rc}: {(r.err.strip().splitlines() or [''])[-1][:200]}"
-                log(f"  error: {row.reason}")
-                return row
-            row.samples.append(r.ms)
-            row.kib.append(r.kib)
-            row.cpu.append(r.cpu)
-            row.io.append((r.majflt, r.inblock))
-            if floor:
-                row.floor_samples.append(run_once(*floor[1](i + 1), timeout).ms)
-        log(f"  median {row.median:.0f} ms, floor {row.floor_median or 0:.0f} ms, peak {row.peak_mib:.1f} MiB")
-        return row
+            return False
+        problem = check_output(w) if check_output else ""
+        if problem:
+            row.status, row.reason = "error", problem
+            log(f"  error: {problem}")
+            return False
+        return True
+
+
+def small_ratio(large: Row, small: Row | None) -> float | None:
+    """×S: the large journal's time over the small one's. The two were run in
+    turns (Bench.measure_many), so it is the median of the ratios of each
+    pair of neighbouring runs: a burst of load that slows both cancels out,
+    where a ratio of medians would take it for the journal's size."""
+    if small is None or not small.samples or not large.samples:
+        return None
+    if len(small.samples) == len(large.samples):
+        return statistics.median(b / a for a, b in zip(small.samples, large.samples))
+    return statistics.median(large.samples) / statistics.median(small.samples)
 
 
 # --------------------------------------------------------------------------
@@ -826,16 +863,18 @@ def plan(ctx: Context, bench: Bench) -> dict[str, Any]:
         ("balance", ["balance", "--limit", "50"], ("balance",)),
         ("show", ["show", "@BUSIEST"], ("show",)),
     ]
-    for label, journal in (("small", small), ("large", large)):
-        env = ctx.env(reads[label])
-        for name, argv, needs in reports:
+    for name, argv, needs in reports:
+        shown = "netlog " + " ".join("NAME" if a == "@BUSIEST" else a for a in argv) if argv else "netlog (bare: dashboard)"
+        pair = []
+        for label, journal in (("small", small), ("large", large)):
+            env = ctx.env(reads[label])
             words = [journal.busiest if a == "@BUSIEST" else a for a in argv]
-            shown = "netlog " + " ".join("NAME" if a == "@BUSIEST" else a for a in argv) if argv else "netlog (bare: dashboard)"
             if label == "large":
                 row = Row(f"report-{name}-large", shown, "large", floor="sel", target="≤400, ≤1.3×S", target_ms=400, mem_limit=True, small_key=f"report-{name}-small")
             else:
                 row = Row(f"report-{name}-small", shown, "small", floor="sel", target="(for ×S)", mem_limit=True)
-            bench.measure(row, lambda i, words=words, env=env: (nl(*words), env), runs, needs=needs)
+            pair.append((row, lambda i, words=words, env=env: (nl(*words), env)))
+        bench.measure_many(pair, runs, needs=needs)  # small and large in turns: ×S compares like with like
 
     # The same reports when the journal is not in the page cache (the first
     # command of the day, or any after the OS dropped the file's pages): each
@@ -953,8 +992,8 @@ def judge(bench: Bench) -> None:
             row.notes.append(f"peak {row.peak_mib:.1f} MiB > {MEM_TARGET_MIB:.0f} MiB")
         if row.small_key:
             other = bench.row(row.small_key)
-            if other and other.median and med:
-                ratio = med / other.median
+            ratio = small_ratio(row, other)
+            if ratio is not None:
                 if ratio > 1.3:
                     missed.append("×S")
                     row.notes.append(f"{ratio:.2f}× the small journal ({other.median:.0f} ms), limit 1.3×")
@@ -996,9 +1035,9 @@ def table(bench: Bench) -> str:
             ratio = f"{r.median / fm:.1f} {r.floor}" if fm and r.median and r.floor != "-" else "-"
             xs = "-"
             if r.small_key:
-                other = bench.row(r.small_key)
-                if other and other.median and r.median:
-                    xs = f"{r.median / other.median:.2f}"
+                xs_ratio = small_ratio(r, bench.row(r.small_key))
+                if xs_ratio is not None:
+                    xs = f"{xs_ratio:.2f}"
             cells = [f"{what:<30}", f"{r.journal:<7}", fmt(r.median, 7), fmt(min(r.samples) if r.samples else None, 6),
                      fmt(max(r.samples) if r.samples else None, 6), fmt(r.cpu_median, 6), fmt(r.peak_mib, 5, 1),
                      f"{r.target:<12}", f"{ratio:>9}", f"{xs:>4}", r.verdict]
