@@ -192,7 +192,7 @@ V5_SCHEMA = [
     END""",
     # open asks: the index answers what remind and the dashboard count (state,
     # contact) without reading a row, and gives the first few in follow-up order
-    "DROP INDEX ix_entry_open_ask",
+    "DROP INDEX IF EXISTS ix_entry_open_ask",
     "CREATE INDEX ix_entry_open_ask ON entry (follow_up, followups, contact_id) WHERE type = 'ask' AND outcome IS NULL",
 ]
 
@@ -203,9 +203,6 @@ def _v5_tag_every(conn: sqlite3.Connection) -> None:
     contact: hungry, the dashboard and remind cost less per contact."""
     for sql in V5_SCHEMA:
         conn.execute(sql)
-
-
-KEPT_TRIGGER_SCHEMA = V4_SCHEMA + V5_SCHEMA  # where check finds the triggers it wants
 
 
 def _v4_last_given(conn: sqlite3.Connection) -> None:
@@ -226,15 +223,18 @@ def refresh_kept_days(conn: sqlite3.Connection) -> None:
     )
 
 
+KEPT_COLUMNS = {"last_given": LAST_GIVEN_OF_CONTACT, "last_received": LAST_RECEIVED_OF_CONTACT, "tag_every": TAG_EVERY_OF_CONTACT}
+
+
 def stale_kept_days(conn: sqlite3.Connection) -> list[int]:
-    """Contacts whose kept values disagree with their entries and tags (for check and tests)."""
-    return [
-        r[0]
-        for r in conn.execute(
-            f"SELECT id FROM contact WHERE last_given IS NOT {LAST_GIVEN_OF_CONTACT} OR last_received IS NOT {LAST_RECEIVED_OF_CONTACT}"
-            f" OR tag_every IS NOT {TAG_EVERY_OF_CONTACT}"
-        )
-    ]
+    """Contacts whose kept values disagree with their entries and tags (for
+    check and tests), for the kept columns the journal's schema has (v4: the
+    days, v5: the tag cadence; an older journal has none to disagree)."""
+    have = {row[1] for row in conn.execute("PRAGMA table_info(contact)")}
+    tests = [f"{column} IS NOT {expr}" for column, expr in KEPT_COLUMNS.items() if column in have]
+    if not tests:
+        return []
+    return [r[0] for r in conn.execute(f"SELECT id FROM contact WHERE {' OR '.join(tests)}")]
 
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -397,10 +397,12 @@ def read_only_failure(path: Path, doing: str = "", outcome: str = "nothing was s
     return None
 
 
-def _create_private(path: Path) -> list[Path]:
+def _create_private(path: Path) -> list[Path] | None:
     """Make the directory (0700) and an empty file (0600), whatever the umask.
 
-    Returns the directories it made, outermost first.
+    Returns the directories it made, outermost first; None when another
+    process made the file first (then it is theirs: a failure here must not
+    remove it).
     """
     made = []
     parent = path.parent
@@ -418,7 +420,7 @@ def _create_private(path: Path) -> list[Path]:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
     except FileExistsError:
-        return made
+        return None
     except OSError as e:
         raise StorageError(f"can't create {path}: {e.strerror}; choose another place with --db") from None
     _tighten(path)
@@ -600,6 +602,8 @@ class Journal:
         if not (self.created and self.path):
             return
         self.close()
+        if _holds_rows(self.path):
+            return  # another process wrote to it since: it is theirs now
         self.committed = 0  # whatever it had committed goes with the file
         for p in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm"), Path(f"{self.path}-journal")):
             try:
@@ -611,6 +615,19 @@ class Journal:
                 d.rmdir()
             except OSError:
                 break
+
+
+def _holds_rows(path: Path) -> bool:
+    """Whether the journal at ``path`` has any contact or entry (or can't be read)."""
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            return any(con.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in ("contact", "entry") if t in tables)
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return True  # when in doubt, keep it
 
 
 def open_journal(path: Path, *, create: bool, opened: Callable[[Journal], None] | None = None) -> Journal:
@@ -665,6 +682,13 @@ def day_number(sql: str) -> str:
     SQLite's julianday(); on PostgreSQL this would be a date difference.
     """
     return f"julianday({sql})"
+
+
+def materialized() -> str:
+    """What makes a CTE be computed once (its correlated subqueries then run
+    once per row, not once per reference): SQLite >= 3.35 and PostgreSQL say
+    AS MATERIALIZED; older SQLite computes a CTE used more than once anyway."""
+    return "MATERIALIZED " if sqlite3.sqlite_version_info >= (3, 35, 0) else ""
 
 
 def plus_days(sql: str, days: int) -> str:

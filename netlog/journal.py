@@ -773,9 +773,9 @@ def _contact_entry_ids(types: list[str], where: list[str], limited: bool) -> str
     more than anyone's; an OR, or one seek sorted after, would read them all."""
     extra = "".join(f" AND {w}" for w in where)
     cut = " ORDER BY day DESC, id DESC LIMIT :limit" if limited else ""
-    parts = [f"SELECT * FROM (SELECT id FROM entry WHERE contact_id = :contact AND type = '{t}'{extra}{cut})" for t in types if t in ENTRY_TYPES]
+    parts = [f"SELECT * FROM (SELECT id FROM entry WHERE contact_id = :contact AND type = '{t}'{extra}{cut}) AS own_{t}" for t in types if t in ENTRY_TYPES]
     if "give" in types:
-        parts.append(f"SELECT * FROM (SELECT id FROM entry WHERE other_id = :contact{extra}{cut})")
+        parts.append(f"SELECT * FROM (SELECT id FROM entry WHERE other_id = :contact{extra}{cut}) AS named")
     return " UNION ALL ".join(parts) or "SELECT NULL WHERE 0"
 
 

@@ -80,12 +80,6 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
-def _materialized() -> str:
-    """Compute a CTE once (its correlated subqueries run once per contact, not
-    once per reference). PostgreSQL and SQLite >= 3.35 say AS MATERIALIZED."""
-    return "MATERIALIZED " if sqlite3.sqlite_version_info >= (3, 35, 0) else ""
-
-
 def find_tag(conn: sqlite3.Connection, typed: str, what: str = "--tag") -> TagRow:
     """The tag a user typed, ignoring case, or a UsageError that lists them."""
     key = validate.name_key(validate.name(typed, what))
@@ -128,9 +122,13 @@ def _only_takes(contact_id: str) -> str:
     table = contact_id.rsplit(".", 1)[0]
     return (
         f"CASE WHEN {table}.last_received IS NOT NULL THEN 0"
+        # a helped ask with no resolved_on (an old import) is no kept day, yet
+        # a favor received: one seek on the helped index, for these few
+        " WHEN EXISTS (SELECT t_helped.id FROM entry AS t_helped"
+        f" WHERE t_helped.contact_id = {contact_id} AND t_helped.type = 'ask' AND t_helped.outcome = 'helped') THEN 0"
         " WHEN (SELECT count(*) FROM (SELECT 1 FROM entry AS t_no"
         f" WHERE t_no.contact_id = {contact_id} AND t_no.type = 'ask' AND t_no.outcome IN ('declined', 'ignored')"
-        f" LIMIT {int(ONLY_TAKES_UNANSWERED)})) >= {int(ONLY_TAKES_UNANSWERED)} THEN 1"
+        f" LIMIT {int(ONLY_TAKES_UNANSWERED)}) AS unanswered) >= {int(ONLY_TAKES_UNANSWERED)} THEN 1"
         " ELSE 0 END"
     )
 
@@ -164,11 +162,11 @@ def hungry_query(today: date, default_every: int, *, limit: int | None, tag_id: 
     every = "coalesce(p.own_every, p.tag_every, :default_every)"
     # "only takes" is checked for the rows past the due filter only
     sql = (
-        f"WITH per_contact AS {_materialized()}("
+        f"WITH per_contact AS {db.materialized()}("
         "SELECT contact.id AS id, contact.name_key AS name_key, contact.every_days AS own_every,"
         f" contact.tag_every AS tag_every, contact.last_received AS last_received, {days} AS days"
         f" FROM contact WHERE {where})"
-        f", scored AS {_materialized()}("
+        f", scored AS {db.materialized()}("
         " SELECT p.id AS id, p.name_key AS name_key, p.own_every AS own_every, p.tag_every AS tag_every,"
         f" {_only_takes('p.id')} AS only_takes, CAST(p.days AS INTEGER) AS days_since, {every} AS every,"
         f" CAST(p.days AS FLOAT) / ({every} + 0.0) AS overdue"
@@ -544,10 +542,10 @@ def _first_due_asks(conn: sqlite3.Connection, params: dict[str, Any], states: Se
     undated = f"e.type = 'ask' AND e.outcome IS NULL AND e.follow_up IS NULL AND e.day <= :follow_from AND ({followups}) AND {kept}"
     first = (
         "SELECT * FROM (SELECT e.id AS id, e.follow_up AS due FROM entry AS e"
-        f" WHERE {dated} ORDER BY e.follow_up, e.id LIMIT :limit)"
+        f" WHERE {dated} ORDER BY e.follow_up, e.id LIMIT :limit) AS first_dated"
         f" UNION ALL SELECT e.id, {db.plus_days('e.day', journal.DEFAULT_FOLLOW_UP_DAYS)} FROM entry AS e WHERE {undated}"
     )
-    rows = sorted(conn.execute(first, {**params, "limit": limit}).fetchall(), key=lambda r: (str(r[1]), r[0]))[:limit]
+    rows = sorted(conn.execute(first, {**params, "limit": limit}).fetchall(), key=lambda r: (_day(r[1]), r[0]))[:limit]
     count = (
         f"SELECT (SELECT count(*) FROM entry AS e WHERE {dated})"
         f" + (SELECT count(*) FROM entry AS e WHERE {undated})"
@@ -596,7 +594,7 @@ def owe(
     )
     # one statement: the per-contact seeks run once for both kinds of favor
     sql = (
-        f"WITH owe_contact AS {_materialized()}("
+        f"WITH owe_contact AS {db.materialized()}("
         "SELECT contact.id AS id, contact.name AS name, contact.name_key AS name_key, contact.last_given AS last_given"
         # only those who did you a favor since your last give: read from the
         # contact row (kept by triggers), so the seeks below are for them alone
@@ -652,18 +650,18 @@ def _first_owed(conn: sqlite3.Connection, owing: str, params: dict[str, Any], li
     first_sql = (
         "SELECT min(d) FROM (SELECT min(g.day) AS d FROM entry AS g WHERE g.contact_id = :id AND g.type = 'got' AND g.day > "
         f"{since} UNION ALL SELECT min(h.resolved_on) FROM entry AS h WHERE h.contact_id = :id AND h.type = 'ask'"
-        f" AND h.outcome = 'helped' AND h.resolved_on > {since})"
+        f" AND h.outcome = 'helped' AND h.resolved_on > {since}) AS firsts"
     )
-    never = params["never"]
-    best: list[tuple[str, str, int]] = []  # (first unreturned day, name_key, id), in owe's order
+    never = _day(params["never"])
+    best: list[tuple[date, str, int]] = []  # (first unreturned day, name_key, id), in owe's order
     visit = f"SELECT id, name_key, last_given FROM contact WHERE {owing} ORDER BY coalesce(last_given, :never), name_key, id"
     for cid, key, last_given in conn.execute(visit, params).fetchall():
-        if len(best) >= limit and (last_given or never) >= best[-1][0]:
+        if len(best) >= limit and (_day(last_given) or never) >= best[-1][0]:
             break
-        first = conn.execute(first_sql, {"id": cid, "last_given": last_given, "never": never}).fetchone()[0]
+        first = _day(conn.execute(first_sql, {"id": cid, "last_given": _iso(_day(last_given)), "never": params["never"]}).fetchone()[0])
         if first is None:  # kept days say they owe, yet no favor after: check would flag it
             continue
-        best.append((str(first), key, cid))
+        best.append((first, key, cid))
         best.sort()
         del best[limit:]
     return [cid for _first, _key, cid in best]
@@ -872,7 +870,7 @@ def remind_due(conn: sqlite3.Connection, today: date) -> dict[str, list[dict[str
     # owe's favors (a got, or an ask they helped with, after your last give),
     # counted per contact on the same indexes owe seeks
     out["owe"] = _dicts(conn.execute(
-        f"WITH owe_contact AS {_materialized()}("
+        f"WITH owe_contact AS {db.materialized()}("
         "SELECT contact.id AS id, contact.name_key AS name_key, coalesce(contact.last_given, :never) AS since"
         f" FROM contact WHERE {owing})"
         ", favor AS (SELECT p.id AS contact_id, entry.day AS received_on FROM owe_contact AS p"

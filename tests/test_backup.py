@@ -280,3 +280,54 @@ def test_check_in_a_real_process(cli, env):
     r = run_netlog("check", env=env.env)
     assert r.returncode == 0 and r.stderr == ""
     assert r.stdout.strip().endswith("verdict: ok, the journal is sound")
+
+
+SCHEMAS = Path(__file__).parent / "data" / "schemas"
+
+
+@pytest.mark.parametrize("version", sorted(int(p.stem[1:]) for p in SCHEMAS.glob("v*.db")))
+def test_check_calls_every_released_journal_sound_and_writes_nothing(env, tmp_path, version):
+    """A journal made by any released netlog, as it lies on disk before its
+    first write upgrades it, is sound; check changes nothing beside it."""
+    path = tmp_path / "old" / "old.db"
+    path.parent.mkdir()
+    shutil.copy(SCHEMAS / f"v{version}.db", path)
+    before = path.read_bytes()
+    r = run_netlog("--db", str(path), "check", env=env.env)
+    assert r.returncode == 0 and "verdict: ok" in r.stdout, r.stdout + r.stderr
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["old.db"]
+
+
+def test_check_leaves_a_crashed_journals_wal_as_it_is(cli, env, tmp_path):
+    """check is what a user runs after a crash: it must not fold the -wal into
+    the journal (it reads, and checks the CHECK rules on a copy)."""
+    _journal(cli)
+    path = tmp_path / "crashed" / "crashed.db"
+    path.parent.mkdir()
+    shutil.copy(env.db, path)
+    holder = sqlite3.connect(path)  # a writer that never checkpoints, then "crashes"
+    holder.execute("PRAGMA journal_mode = WAL")
+    holder.execute("PRAGMA wal_autocheckpoint = 0")
+    holder.execute("UPDATE contact SET note = 'written just before the crash' WHERE id = 1")
+    holder.commit()
+    wal = Path(f"{path}-wal")
+    main_before, wal_before = path.read_bytes(), wal.read_bytes()
+    assert wal_before  # frames the main file does not have yet
+    r = run_netlog("--db", str(path), "check", env=env.env)  # the holder stays open, as a crashed process's file does
+    assert r.returncode == 0 and "verdict: ok" in r.stdout, r.stdout + r.stderr
+    assert path.read_bytes() == main_before and wal.read_bytes() == wal_before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["crashed.db", "crashed.db-shm", "crashed.db-wal"]
+    holder.close()
+
+
+def test_check_finds_a_trigger_or_index_that_is_not_as_netlog_makes_it(cli, env):
+    _journal(cli)
+    con = sqlite3.connect(env.db)
+    con.execute("DROP INDEX ix_entry_open_ask")
+    con.execute("CREATE INDEX ix_entry_open_ask ON entry (follow_up) WHERE type = 'ask' AND outcome IS NULL")  # v4's
+    con.execute("DROP TRIGGER tag_every_on_cadence")
+    con.commit()
+    con.close()
+    r = cli("check", code=1)
+    assert "index ix_entry_open_ask (not as this netlog makes it)" in r.stdout and "trigger tag_every_on_cadence" in r.stdout

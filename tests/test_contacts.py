@@ -200,3 +200,15 @@ def test_rm_asks_on_a_terminal_without_holding_the_journal(cli, env):
     assert waited and waited[0] < 8  # it never queued behind the question (the lock wait is 10 s)
     assert [c["name"] for c in json.loads(cli("contacts", "--json").stdout)] == ["Priya Raman"]
     assert json.loads(cli("show", "pri", "--json").stdout)["totals"]["given"] == 1
+
+
+def test_rm_deletes_nothing_when_the_contact_changed_while_it_asked(cli, env):
+    cli("add", "Sam Lee")
+    cli("give", "sam", "coffee")
+
+    def meanwhile() -> None:  # cron, or another terminal, writes about Sam
+        assert run_netlog("got", "sam", "a referral", env=env.env, timeout=30).returncode == 0
+
+    code, out = on_terminal(["rm", "sam"], env.env, "y", while_asked=meanwhile)
+    assert code == 1 and "Sam Lee changed while you were deciding; nothing was deleted" in out
+    assert json.loads(cli("show", "sam", "--json").stdout)["totals"]["received"] == 1

@@ -399,4 +399,23 @@ def test_each_contacts_tag_cadence_is_kept_through_every_change(cli, env, tmp_pa
     people.write_text("Name,Tags\nWen Zhou,mentor; newtag\n", encoding="utf-8")
     cli("import", "csv", str(people))
     assert kept()["Wen Zhou"] == 7
-    assert json.loads(cli("hungry", "--all", "--json").stdout)[0]["every_from"] in ("tag", "default")
+    wen = next(r for r in json.loads(cli("hungry", "--all", "--json").stdout) if r["name"] == "Wen Zhou")
+    assert (wen["every"], wen["every_from"], wen["every_tag"]) == (7, "tag", "mentor")  # what hungry reads from the kept value
+
+
+def test_a_failed_first_write_never_removes_a_journal_another_process_made(cli, env):
+    """Another netlog made the file a moment before (it is still empty): this
+    command fails on a typo, and the file stays; only a file this process made
+    is taken back."""
+    env.db.touch(mode=0o600)  # what a concurrent first write has done so far
+    r = cli("give", "nobdy", "coffee", code=2)
+    assert "no contact matches 'nobdy'" in r.stderr
+    assert env.db.exists()
+    cli("add", "Priya Raman")  # and it is a journal like any other
+    assert json.loads(cli("contacts", "--json").stdout)[0]["name"] == "Priya Raman"
+
+
+def test_a_failed_first_write_takes_back_the_file_it_made(cli, env):
+    r = cli("give", "nobdy", "coffee", code=2)
+    assert "no contact matches" in r.stderr
+    assert not env.db.exists() and not os.path.exists(f"{env.db}-wal")

@@ -159,7 +159,10 @@ def _doc(cli, env, tmp_path) -> dict:  # type: ignore[no-untyped-def]
         (lambda d: d["contacts"][0].update(archived="yes"), "should be true or false"),
         (lambda d: d["tags"][0].update(every_days=0), "tags[0].every_days"),
         # a rule only the database knows: an outcome on a give
-        (lambda d: d["entries"][0].update(outcome="helped"), "breaks a rule of the journal"),
+        (lambda d: d["entries"][0].update(outcome="helped", resolved_on=d["entries"][0]["day"]), "breaks a rule of the journal"),
+        # an outcome must come with its day (a helped ask is a favor received from then on)
+        (lambda d: next(e for e in d["entries"] if e["type"] == "ask").update(outcome="helped", resolved_on=None), "resolved_on is missing"),
+        (lambda d: next(e for e in d["entries"] if e["type"] == "ask").update(outcome="declined", resolved_on="1999-01-01"), "is before the ask itself"),
     ],
 )
 def test_import_json_refuses_a_broken_document_and_writes_nothing(cli, env, tmp_path, break_it, words):

@@ -288,6 +288,22 @@ def test_only_takes_needs_two_unanswered_asks_and_nothing_received(cli):
     assert {r["name"]: r["only_takes"] for r in rows(cli, "hungry")}["Yan Two"] is False
 
 
+def test_a_helped_ask_without_its_day_still_means_they_gave(cli, env):
+    """An old import may hold a helped ask with no resolved_on (no kept day of
+    a favor received): they still gave, so they don't "only take"."""
+    cli("--today", "2026-01-01", "add", "Finn Walsh")
+    for day, outcome in (("2026-02-01", "declined"), ("2026-03-01", "ignored"), ("2026-04-01", "helped")):
+        cli("ask", "finn", f"ask on {day}", "--on", day)
+        cli("resolve", "finn", outcome, "--on", day)
+    con = sqlite3.connect(env.db)
+    con.execute("UPDATE entry SET resolved_on = NULL WHERE outcome = 'helped'")
+    con.execute("UPDATE contact SET last_received = NULL")  # as the kept day would be
+    con.commit()
+    con.close()
+    row = rows(cli, "hungry")[0]
+    assert row["name"] == "Finn Walsh" and row["received"] == 1 and row["only_takes"] is False
+
+
 def test_hungry_query_reads_contacts_and_never_scans_history(journal, env):
     """EXPLAIN QUERY PLAN of the query hungry really runs: the last give comes
     from the contact row (kept by triggers), and the only uses of the entry

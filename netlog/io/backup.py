@@ -43,31 +43,31 @@ def _connect_ro(path: Path) -> sqlite3.Connection:
     return con
 
 
-def _connect_checking(path: Path) -> sqlite3.Connection:
-    """A connection for check: opened for writing but refusing writes (query_only).
+def _broken_rules(con: sqlite3.Connection, path: Path) -> list[str]:
+    """integrity_check of a private copy, for the journal's CHECK rules.
 
-    SQLite leaves out the CHECK constraints of a database opened read-only
-    (they can't be broken there), so integrity_check on one never sees a row
-    that breaks them: check said "sound" of a journal whose backup, checked
-    on a writable copy, was refused. When the file can't be opened so (a
-    read-only directory holding a WAL journal), check reads it read-only.
-    """
-    from netlog import db
+    SQLite leaves out a database's CHECK constraints when it is opened
+    read-only (they can't be broken there), and check must not write to the
+    journal it is told to keep (a writable connection would checkpoint a
+    crashed journal's -wal into it on closing). So the rules are checked on a
+    VACUUM INTO copy: in a private folder beside the journal (the same
+    privacy as the journal itself), else in the system's temporary folder,
+    removed at once."""
+    import shutil
+    import tempfile
 
-    if db.read_only_failure(path):
-        # opened for writing, SQLite would leave -wal and -shm files here
-        # that this user can't remove, and that block the owner's writes
-        return _connect_ro(path)
-    con = None
+    beside = path.parent if os.access(path.parent, os.W_OK | os.X_OK) else None
+    folder = Path(tempfile.mkdtemp(prefix=".netlog-check-", dir=beside))
     try:
-        con = _connect(path)
-        con.execute("PRAGMA query_only = ON")
-        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return con
-    except sqlite3.Error:
-        if con is not None:
-            con.close()
-        return _connect_ro(path)
+        copy_path = folder / "copy.db"
+        con.execute("VACUUM INTO ?", (str(copy_path),))
+        copy = sqlite3.connect(copy_path, isolation_level=None)
+        try:
+            return [r[0] for r in copy.execute("PRAGMA integrity_check(20)").fetchall() if r[0] != "ok"]
+        finally:
+            copy.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -137,8 +137,6 @@ def _missing_schema(con: sqlite3.Connection) -> list[str]:
     from sqlmodel import SQLModel
 
     import netlog.models  # noqa: F401  (declares the tables)
-    from netlog.db import KEPT_TRIGGER_SCHEMA
-
     missing = []
     for table in SQLModel.metadata.sorted_tables:
         have = {row[1] for row in con.execute(f'PRAGMA table_info("{table.name}")')}
@@ -146,10 +144,28 @@ def _missing_schema(con: sqlite3.Connection) -> list[str]:
             missing.append(f"table {table.name}")
             continue
         missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in have]
-    triggers = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    wanted = [sql.split()[2] for sql in KEPT_TRIGGER_SCHEMA if sql.startswith("CREATE TRIGGER")]
-    missing += [f"trigger {name}" for name in wanted if name not in triggers]
+    have = _schema_objects(con)
+    for (kind, name), sql in _schema_objects(_migrated()).items():
+        if have.get((kind, name)) != sql:
+            missing.append(f"{kind} {name}" + (" (not as this netlog makes it)" if (kind, name) in have else ""))
     return missing
+
+
+def _schema_objects(con: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    """(type, name) -> SQL, blanks normalised, of the indexes and triggers."""
+    return {
+        (kind, name): " ".join(sql.split())
+        for kind, name, sql in con.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL")
+    }
+
+
+def _migrated() -> sqlite3.Connection:
+    """An empty journal made by every migration step: the schema as it should be."""
+    from netlog.db import migrate
+
+    mem = sqlite3.connect(":memory:", isolation_level=None)
+    migrate(mem)
+    return mem
 
 
 def _has_kept_days(con: sqlite3.Connection) -> bool:
@@ -189,7 +205,7 @@ def check(path: Path) -> Health:
         h.problems.append(f"{path} is not a SQLite database")
         return h
     try:
-        con = _connect_checking(path)
+        con = _connect_ro(path)
     except sqlite3.Error as e:
         h.problems.append(f"can't open {path} ({e})")
         return h
@@ -207,6 +223,8 @@ def check(path: Path) -> Health:
         elif version < SCHEMA_VERSION and app_id == APPLICATION_ID:
             h.lines[-1] = ("schema", f"{version} (this netlog: {SCHEMA_VERSION}; the next write upgrades it)")
         integrity = [r[0] for r in con.execute("PRAGMA integrity_check(20)").fetchall()]
+        if integrity == ["ok"]:
+            integrity = _broken_rules(con, path) or ["ok"]
         if integrity == ["ok"]:
             h.lines.append(("integrity", "ok"))
         else:
@@ -231,8 +249,8 @@ def check(path: Path) -> Health:
             if not stale:
                 h.lines.append(("kept days", "ok"))
             else:
-                h.lines.append(("kept days", f"{len(stale)} contact(s) whose last give or favor received disagrees with their entries"))
-                h.problems.append("the days kept on some contacts disagree with their entries")
+                h.lines.append(("kept days", f"{len(stale)} contact(s) whose kept last give, last favor or tag cadence disagrees with their entries and tags"))
+                h.problems.append("the values kept on some contacts disagree with their entries and tags")
     except sqlite3.DatabaseError as e:
         h.problems.append(f"SQLite can't read the file ({e})")
     finally:

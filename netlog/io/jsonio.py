@@ -301,6 +301,12 @@ def parse(text: str, shown: str) -> dict[str, Any]:
         row["outcome"] = ck.choice(item.get("outcome"), OUTCOMES, f"{where}.outcome")
         for f in _ENTRY_DATES:
             row[f] = ck.day(item.get(f), f"{where}.{f}", optional=f != "day")
+        # an ask's outcome comes with the day it came (helped counts as a favor
+        # received from that day), never before the ask: as netlog writes them
+        if row["outcome"] is not None and row["resolved_on"] is None:
+            raise ck.fail(f"{where}.resolved_on", "is missing; an ask with an outcome needs the day it was resolved")
+        if row["resolved_on"] is not None and row["resolved_on"] < row["day"]:
+            raise ck.fail(f"{where}.resolved_on", "is before the ask itself")
         row["followups"] = ck.num(item.get("followups", 0), f"{where}.followups")
         row["created_at"] = ck.text(item.get("created_at"), f"{where}.created_at", optional=False)
         entries.append(row)
