@@ -214,16 +214,14 @@ def _v4_last_given(conn: sqlite3.Connection) -> None:
         conn.execute(sql)
 
 
-def refresh_kept_days(conn: sqlite3.Connection) -> None:
-    """Recompute every contact's kept values, last_given, last_received and
-    tag_every (after a bulk load made without the triggers)."""
-    conn.execute(
-        f"UPDATE contact SET last_given = {LAST_GIVEN_OF_CONTACT}, last_received = {LAST_RECEIVED_OF_CONTACT},"
-        f" tag_every = {TAG_EVERY_OF_CONTACT}"
-    )
-
-
+# Each kept column of the contact row and the SQL it is kept equal to.
 KEPT_COLUMNS = {"last_given": LAST_GIVEN_OF_CONTACT, "last_received": LAST_RECEIVED_OF_CONTACT, "tag_every": TAG_EVERY_OF_CONTACT}
+
+
+def refresh_kept_days(conn: sqlite3.Connection) -> None:
+    """Recompute every contact's kept values (after a bulk load made without
+    the triggers)."""
+    conn.execute("UPDATE contact SET " + ", ".join(f"{column} = {expr}" for column, expr in KEPT_COLUMNS.items()))
 
 
 def stale_kept_days(conn: sqlite3.Connection) -> list[int]:
