@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+
+from netlog import exits
 
 
 def main() -> None:
     code = 1
+    exits.owns_process = True
+    # from here on Ctrl-C is a KeyboardInterrupt, and the exit mapping says
+    # whether the change was saved (netlog/__init__.py answered it until now)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         if os.environ.get("_NETLOG_COMPLETE"):
             # Tab completion of names and asks, without loading Typer or SQLAlchemy
@@ -27,18 +34,30 @@ def main() -> None:
         _quiet_stdout()
     except SystemExit as e:
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-    except KeyboardInterrupt:  # Ctrl-C while starting up, before any command ran
-        print("netlog: interrupted; nothing was saved", file=sys.stderr)
+    except KeyboardInterrupt:  # Ctrl-C while starting up, before the exit mapping ran
+        _say(exits.interrupted())
         code = 130
+    except OSError as e:  # --help or --version into a full disk
+        _say(f"the output could not be written: {e.strerror}")
+        code = 1
     finally:
-        try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        except (BrokenPipeError, ValueError, KeyboardInterrupt):
-            pass
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # nothing left to interrupt
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                if stream is sys.stdout:
+                    _quiet_stdout()
     # Everything is flushed and the journal closed: skip the interpreter's
     # slow teardown of SQLAlchemy's modules.
     os._exit(code)
+
+
+def _say(text: str) -> None:
+    try:
+        print(f"netlog: {text}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
 
 
 def _quiet_stdout() -> None:

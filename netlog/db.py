@@ -14,7 +14,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from netlog import exits
 from netlog.errors import JournalRefused, StorageError
+from netlog.faults import pause
 
 
 APPLICATION_ID = 0x4E544C47  # "NTLG"
@@ -305,6 +307,97 @@ def _describe(conn: sqlite3.Connection) -> tuple[int, int, int]:
     return app_id, version, objects
 
 
+# --------------------------------------------------------------------------
+# File descriptors
+#
+# Closing any descriptor on a file drops every POSIX lock the process holds on
+# it, those SQLite keeps for its own open connections included (SQLite's "How
+# To Corrupt An SQLite Database File", 2.2): another process would then take
+# itself for the journal's last user, checkpoint and delete the -wal this one
+# still writes in. SQLite guards its own descriptors against this; netlog's
+# code must never open one of its own on a journal a connection holds. So
+# every connection is counted here while open, and the only place netlog reads
+# a journal's bytes itself (the header, in inspect_file) looks there first.
+
+
+class _Counted(sqlite3.Connection):
+    """A connection that is counted in _held while it is open."""
+
+    held: tuple[int, int] | None = None
+
+    def close(self) -> None:
+        key, self.held = self.held, None
+        super().close()
+        if key is not None:
+            _held[key] -= 1
+            if not _held[key]:
+                del _held[key]
+
+
+_held: dict[tuple[int, int], int] = {}  # (device, inode) -> connections open in this process
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def sqlite_connect(target: str, path: Path | None, **options: object) -> sqlite3.Connection:
+    """sqlite3.connect, counting the connection against ``path``'s file."""
+    conn = sqlite3.connect(target, factory=_Counted, **options)  # type: ignore[arg-type]
+    key = _file_key(path) if path is not None else None
+    if key is not None:
+        _held[key] = _held.get(key, 0) + 1
+        conn.held = key  # type: ignore[attr-defined]
+    return conn
+
+
+def held(path: Path) -> bool:
+    """Whether a connection of this process has the file at ``path`` open."""
+    key = _file_key(path)
+    return key is not None and key in _held
+
+
+def read_header(path: Path) -> bytes | None:
+    """The first 100 bytes of the file at ``path``; None when there is no such
+    file. Refuses what can't be a journal: a directory, a device, a pipe, a
+    dangling link. It opens no descriptor on a file a connection of this
+    process holds (that file is a database already: SQLite's magic stands in)."""
+    try:
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        if os.path.islink(path):
+            raise JournalRefused(
+                f"{path} is a link to {os.readlink(path)}, which does not exist; "
+                "point --db at the journal itself, or create the folder the link points into"
+            ) from None
+        return None  # no such file (yet): creating it says why it can't be
+    except PermissionError:
+        raise StorageError(f"can't read {path}: permission denied on a folder above it; check the folders' modes") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise JournalRefused(f"{path} is a directory, not a journal; give a file path with --db")
+    if not stat.S_ISREG(st.st_mode):
+        raise JournalRefused(f"{path} is not a regular file (a device, a pipe or a socket), so not a journal; give a file path with --db")
+    if (st.st_dev, st.st_ino) in _held:
+        return SQLITE_MAGIC
+    try:
+        # non-blocking: if the file was swapped for a pipe since, open must not hang
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    except PermissionError:
+        raise StorageError(f"can't read {path}: permission denied; check the file's owner and mode (ls -l {path})") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise JournalRefused(f"{path} is not a regular file (a device, a pipe or a socket), so not a journal; give a file path with --db")
+        return os.read(fd, 100)
+    finally:
+        os.close(fd)
+
+
 def inspect_file(path: Path) -> tuple[int, int, int] | None:
     """(application_id, user_version, schema object count) of an existing file.
 
@@ -312,21 +405,13 @@ def inspect_file(path: Path) -> tuple[int, int, int] | None:
     JournalRefused for anything that is not SQLite. Never writes to the file and
     creates nothing beside it, so a refused file is left exactly as it was.
     """
-    try:
-        with open(path, "rb") as f:
-            head = f.read(100)
-    except (FileNotFoundError, NotADirectoryError):  # no such file (yet): creating it says why it can't be
-        return None
-    except IsADirectoryError:
-        raise JournalRefused(f"{path} is a directory, not a journal; give a file path with --db") from None
-    except PermissionError:
-        raise StorageError(f"can't read {path}: permission denied; check the file's owner and mode (ls -l {path})") from None
+    head = read_header(path)
     if not head:
         return None
     if not head.startswith(SQLITE_MAGIC):
         raise JournalRefused(f"{path} is not a SQLite database, so not a netlog journal; choose another file with --db")
     try:
-        ro = sqlite3.connect(snapshot_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        ro = sqlite_connect(snapshot_uri(path), path, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             return _describe(ro)
         finally:
@@ -453,8 +538,9 @@ def connect(path: Path | None, *, snapshot: bool = False) -> sqlite3.Connection:
     open_journal inspected it is refused untouched all the same.
     """
     target, uri = (snapshot_uri(path), True) if snapshot and path else (str(path) if path else ":memory:", False)
-    conn = sqlite3.connect(
+    conn = sqlite_connect(
         target,
+        path,
         uri=uri,
         timeout=BUSY_TIMEOUT_MS / 1000,
         isolation_level=None,  # we say BEGIN ourselves, see Journal.transaction
@@ -549,18 +635,24 @@ class Journal:
             raise StorageError(self.read_only)
         try:
             conn = self.conn
+            if write:
+                pause("write-begin")
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            if write:
+                pause("write-locked")
             committing = False
             try:
                 yield conn
                 committing = True
                 _commit(conn)
+                if write:
+                    pause("committed")
             except BaseException as e:
                 if write and committing and isinstance(e, KeyboardInterrupt) and not conn.in_transaction:
                     # Ctrl-C during a COMMIT that went through (say, in the
                     # checkpoint it ends with): Python raises it only as COMMIT
                     # returns, and the change is saved, so count it as saved.
-                    self.committed += 1
+                    self._count_commit()
                     raise
                 # A failed COMMIT can leave SQLite's transaction open; roll it
                 # back now so nothing reported as failed is saved later.
@@ -575,9 +667,14 @@ class Journal:
                 raise _translate(e, self.path) from None
             raise
         if write:
-            self.committed += 1
+            self._count_commit()
             if self.path:
                 _tighten(self.path)
+
+    def _count_commit(self) -> None:
+        self.committed += 1
+        if self.path is not None:  # an empty stand-in in memory saves nothing of the user's
+            exits.note_commit()
 
     def migrate(self, steps: list[Migration] | None = None) -> None:
         with self.transaction(write=True) as conn:
@@ -602,7 +699,8 @@ class Journal:
         self.close()
         if _holds_rows(self.path):
             return  # another process wrote to it since: it is theirs now
-        self.committed = 0  # whatever it had committed goes with the file
+        exits.forget_commits(self.committed)  # whatever it had committed goes with the file
+        self.committed = 0
         for p in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm"), Path(f"{self.path}-journal")):
             try:
                 p.unlink()
@@ -618,7 +716,7 @@ class Journal:
 def _holds_rows(path: Path) -> bool:
     """Whether the journal at ``path`` has any contact or entry (or can't be read)."""
     try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        con = sqlite_connect(f"{path.resolve().as_uri()}?mode=ro", path, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             return any(con.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in ("contact", "entry") if t in tables)
@@ -644,6 +742,8 @@ def open_journal(path: Path, *, create: bool, opened: Callable[[Journal], None] 
     if info is None and not create:
         journal = Journal(None)
         journal.migrate()
+        if opened:
+            opened(journal)
         return journal
     read_only = read_only_failure(path) if info is not None else None
     if read_only and needs_upgrade:

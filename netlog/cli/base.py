@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from typing import Any, Optional
 
 import typer
 from typer.core import TyperGroup
 
-from netlog import __version__
+from netlog import __version__, exits
 from netlog.cli import state as st
 from netlog.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, NetlogError
+from netlog.faults import pause
 
 
 def _is(exc: BaseException, name: str) -> bool:
@@ -21,7 +23,10 @@ def _is(exc: BaseException, name: str) -> bool:
 
 def fail(message: str) -> None:
     """Every error the user sees: one line on stderr."""
-    print(f"netlog: {message}", file=sys.stderr, flush=True)
+    try:
+        print(f"netlog: {message}", file=sys.stderr, flush=True)
+    except (OSError, ValueError, exits.OutputFailed):
+        pass  # stderr itself is gone: the exit code still tells
 
 
 def _usage_line(exc: Any) -> str:
@@ -37,23 +42,40 @@ class NetlogGroup(TyperGroup):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         kwargs["standalone_mode"] = False
+        exits.reset()
+        streams = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = exits.Guarded(sys.stdout, "stdout"), exits.Guarded(sys.stderr, "stderr")  # type: ignore[assignment]
+        try:
+            code = self._run(args, kwargs)
+        finally:
+            sys.stdout, sys.stderr = streams
+        sys.exit(code)
+
+    def _run(self, args: Any, kwargs: Any) -> int:
         code = 0
         try:
-            rv = super().main(*args, **kwargs)
-            code = rv if isinstance(rv, int) else 0
-            if code == EXIT_INTERRUPTED:
-                fail(_interrupted())
-            sys.stdout.flush()
+            try:
+                rv = super().main(*args, **kwargs)
+                code = rv if isinstance(rv, int) else 0
+                if code == EXIT_INTERRUPTED:
+                    fail(exits.interrupted())
+                sys.stdout.flush()
+            finally:
+                if exits.owns_process:
+                    # the command is over: a Ctrl-C now would only tell a
+                    # half-truth about a journal being closed; let it finish
+                    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+                pause("closing")
+                st.close_all()
         except NetlogError as e:
             fail(e.message)
             code = e.exit_code
         except KeyboardInterrupt:
-            fail(_interrupted())
+            fail(exits.interrupted())
             code = EXIT_INTERRUPTED
-        except BrokenPipeError:
-            # the reader went away (netlog log | head): not an error of ours
-            _silence_stdout()
-            code = 0
+        except exits.OutputFailed as e:
+            # a closed pipe is the reader's choice (netlog log | head): not an error
+            code = _quiet() if e.closed_pipe else _failed_output(e)
         except Exception as e:  # noqa: BLE001 - the last line of defence
             if _is(e, "UsageError"):
                 fail(_usage_line(e))
@@ -68,25 +90,32 @@ class NetlogGroup(TyperGroup):
                 if os.environ.get("NETLOG_DEBUG"):
                     raise
                 # Never the exception's text: it may quote journal data.
-                fail(f"unexpected {type(e).__name__}; nothing was saved. Run 'netlog check', and report this with NETLOG_DEBUG=1 output")
+                fail(exits.unexpected(type(e).__name__))
                 code = EXIT_FAILURE
         finally:
             st.close_all()
             st.reset()
-        sys.exit(code)
+        return code
 
 
-def _interrupted() -> str:
-    if any(j.committed for j in st.state.journals):
-        return "interrupted after your change was saved"
-    return "interrupted; nothing was saved"
+def _quiet() -> int:
+    _silence_stdout()
+    return 0
+
+
+def _failed_output(e: exits.OutputFailed) -> int:
+    if e.stream == "stdout":
+        _silence_stdout()
+    fail(exits.output_failed(e))
+    return EXIT_FAILURE
 
 
 def _silence_stdout() -> None:
+    """What is left in stdout's buffer goes nowhere: its final flush can't fail again."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):
         pass
 
 

@@ -505,7 +505,7 @@ def demo(
     st.say(f"Building a demo journal: {contacts:,} contacts, {entries:,} entries (seed {seed})...")
     built = demo_journal.build(target, contacts=contacts, entries=entries, seed=seed, today=today)
     journal = db.open_journal(built.path, create=False)
-    st.state.journals.append(journal)
+    st.state.journals[str(built.path)] = journal
     from netlog import reports
     from netlog.cli.home import print_dashboard
 

@@ -23,10 +23,13 @@ if TYPE_CHECKING:
 
 
 class State:
-    db: str | None = None
-    today_text: str | None = None
-    journals: list[Journal] = []
-    pending: list[str] | None = None  # messages held until the write commits
+    def __init__(self) -> None:
+        self.db: str | None = None
+        self.today_text: str | None = None
+        # One journal per file for the whole command: a second one would look
+        # at the file again while the first holds it (see db.read_header).
+        self.journals: dict[str, Journal] = {}
+        self.pending: list[str] | None = None  # messages held until the write commits
 
 
 state = State()
@@ -38,10 +41,7 @@ MAX_COUNT = 1_000_000_000
 
 
 def reset() -> None:
-    state.db = None
-    state.today_text = None
-    state.journals = []
-    state.pending = None
+    state.__init__()  # type: ignore[misc]
 
 
 def say(text: str) -> None:
@@ -71,9 +71,22 @@ def today() -> date:
 
 
 def open_journal(create: bool) -> Journal:
+    """The command's journal, opened on first use; with ``create``, a real file
+    even where an earlier read stood in for one that did not exist yet."""
     from netlog.db import open_journal as _open
 
-    return _open(db_path(), create=create, opened=state.journals.append)
+    path = db_path()
+    key = str(path)
+    known = state.journals.get(key)
+    if known is not None and (known.path is not None or not create):
+        return known
+    if known is not None:
+        known.close()  # the empty stand-in: the file is made now
+
+    def opened(journal: Journal) -> None:
+        state.journals[key] = journal
+
+    return _open(path, create=create, opened=opened)
 
 
 @contextmanager
@@ -113,14 +126,14 @@ def reading() -> Iterator[sqlite3.Connection]:
 
 def forget_deleted() -> None:
     """Called by commands that delete people (rm, merge) once their write committed."""
-    for journal in state.journals:
+    for journal in state.journals.values():
         journal.forget()
 
 
 def close_all() -> None:
-    for journal in state.journals:
+    for journal in state.journals.values():
         journal.close()
-    state.journals = []
+    state.journals = {}
 
 
 def read_text(value: str | None, what: str, edit: bool = False) -> str | None:
