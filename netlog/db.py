@@ -250,6 +250,8 @@ def migrate(conn: sqlite3.Connection, steps: list[Migration] | None = None) -> i
     """
     steps = MIGRATIONS if steps is None else steps
     version = conn.execute("PRAGMA user_version").fetchone()[0] or 0
+    if version < 0:
+        raise JournalRefused(f"this journal's header says schema {version}, which no netlog ever wrote: it is damaged; run 'netlog check'")
     if version > len(steps):
         raise JournalRefused(
             f"this journal has schema version {version}, newer than this netlog knows ({len(steps)}); "
@@ -413,17 +415,32 @@ def inspect_file(path: Path) -> tuple[int, int, int] | None:
     try:
         ro = sqlite_connect(snapshot_uri(path), path, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            return _describe(ro)
+            info = _describe(ro)
+            if info[0] == APPLICATION_ID and info[1] < SCHEMA_VERSION:
+                _header_matches_tables(ro, path, info[1])
+            return info
         finally:
             ro.close()
     except sqlite3.DatabaseError as e:
         raise damaged(path, e) from None
 
 
-def damaged(path: Path, e: Exception) -> JournalRefused:
+def _header_matches_tables(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    """Before an upgrade runs the steps after ``version``: the tables must be
+    those of ``version``, or the header's version bytes are damaged (the steps
+    would fail half-way, or worse, run twice)."""
+    from netlog.io.check import schema_problems
+
+    found = schema_problems(conn, version)
+    if found:
+        raise damaged(path, found[0])
+
+
+def damaged(path: Path, e: Exception | str) -> JournalRefused:
     """A file that says it is SQLite but can't be read as one."""
+    why = e if isinstance(e, str) else f"SQLite can't read it ({e})"
     return JournalRefused(
-        f"{path} is damaged: SQLite can't read it ({e}); nothing was changed. "
+        f"{path} is damaged: {why}; nothing was changed. "
         f"Keep the file, run 'netlog --db {path} check', and restore your latest backup"
     )
 

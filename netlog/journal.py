@@ -23,6 +23,7 @@ from netlog import validate
 from netlog.errors import NetlogError, UsageError
 from netlog.validate import CONTACT_FIELDS, ENTRY_TYPES, FAVOR_KINDS, OUTCOMES
 
+MAX_ID = 2**63 - 1  # the largest id SQLite (and PostgreSQL's bigint) can hold
 DEFAULT_EVERY_DAYS = 90
 DEFAULT_FOLLOW_UP_DAYS = 7
 UNDO_KEEP = 100
@@ -110,6 +111,11 @@ def _one(conn: sqlite3.Connection, sql: str, params: Any = ()) -> Any:
     return row[0] if row is not None else None
 
 
+def _is_id(text: str) -> bool:
+    """Digits only (ASCII: int() refuses some of what str.isdigit() takes)."""
+    return text.isascii() and text.isdigit()
+
+
 def get_contact(conn: sqlite3.Connection, contact_id: int) -> Contact | None:
     row = conn.execute(f"SELECT {_CONTACT_COLS} FROM contact WHERE id = ?", (contact_id,)).fetchone()
     return Contact.from_row(row) if row else None
@@ -138,8 +144,8 @@ def find_contact(conn: sqlite3.Connection, typed: str, what: str = "NAME", *, ca
     """The one contact that ``typed`` names, or a UsageError that helps
     (``can_create``: the command has --new, so the error says so)."""
     typed = validate.text(typed, what, max_len=validate.MAX_NAME) or ""
-    if typed.startswith("#") and typed[1:].isdigit():
-        found = get_contact(conn, int(typed[1:]))
+    if typed.startswith("#") and _is_id(typed[1:]):
+        found = get_contact(conn, int(typed[1:])) if int(typed[1:]) <= MAX_ID else None
         if found is None:
             raise UsageError(f"{what}: there is no contact {typed}; 'netlog contacts' lists them")
         return found
@@ -395,9 +401,43 @@ def contact_row(c: Contact, tags: list[str]) -> dict[str, Any]:
 # Settings and cadence
 
 
-def get_setting(conn: sqlite3.Connection, key: str, default: str) -> str:
+MAX_EVERY_DAYS = 36_500  # a cadence of a hundred years: --every's own limit
+
+
+def _days_setting(value: str) -> int:
+    days = int(value) if value.isascii() and value.isdigit() and len(value) <= 6 else 0
+    if not 1 <= days <= MAX_EVERY_DAYS:
+        raise ValueError(value)
+    return days
+
+
+# Every setting a journal can hold: how its text is read, and its default.
+SETTINGS = {"default_every_days": (_days_setting, str(DEFAULT_EVERY_DAYS))}
+
+
+def setting_problem(key: str, value: object) -> str | None:
+    """Why a stored setting can't be used (None: it can): for check and import json."""
+    if key not in SETTINGS:
+        return f"{key!r} is not a setting this netlog knows"
+    try:
+        SETTINGS[key][0](value if isinstance(value, str) else "")
+    except ValueError:
+        return f"{key} is {str(value)[:20]!r}, not a whole number of days from 1 to {MAX_EVERY_DAYS}"
+    return None
+
+
+def get_setting(conn: sqlite3.Connection, key: str) -> Any:
+    """A setting's value, read by its rule; a stored value the rule refuses
+    is a damaged journal, said in one line with the way out."""
+    read, default = SETTINGS[key]
     value = _one(conn, "SELECT value FROM setting WHERE key = ?", (key,))
-    return default if value is None else str(value)
+    try:
+        return read(default if value is None else str(value))
+    except ValueError:
+        raise NetlogError(
+            f"the journal's setting {key} holds {str(value)[:20]!r}, which netlog can't use; "
+            "set it again ('netlog cadence --default 90d'), then run 'netlog check'"
+        ) from None
 
 
 def set_setting(conn: sqlite3.Connection, key: str, value: str) -> None:
@@ -405,7 +445,7 @@ def set_setting(conn: sqlite3.Connection, key: str, value: str) -> None:
 
 
 def default_every(conn: sqlite3.Connection) -> int:
-    return int(get_setting(conn, "default_every_days", str(DEFAULT_EVERY_DAYS)))
+    return int(get_setting(conn, "default_every_days"))
 
 
 def cadence(conn: sqlite3.Connection, contact: Contact) -> tuple[int, str]:
@@ -545,9 +585,9 @@ def short(text: str, width: int = 60) -> str:
 
 def get_entry(conn: sqlite3.Connection, typed_id: str, what: str = "ID") -> Entry:
     raw = typed_id.strip().lstrip("#")
-    if not raw.isdigit():
+    if not _is_id(raw):
         raise UsageError(f"{what}: {typed_id!r} is not an entry id; 'netlog log' shows ids")
-    entry = get_entry_by_id(conn, int(raw))
+    entry = get_entry_by_id(conn, int(raw)) if int(raw) <= MAX_ID else None
     if entry is None:
         raise UsageError(f"{what}: there is no entry #{raw}; 'netlog log' shows ids")
     return entry
@@ -556,7 +596,7 @@ def get_entry(conn: sqlite3.Connection, typed_id: str, what: str = "ID") -> Entr
 def find_ask(conn: sqlite3.Connection, typed: str, what: str = "ASK") -> Entry:
     """An ask by id, or by a NAME with exactly one open ask."""
     raw = typed.strip().lstrip("#")
-    if raw.isdigit():
+    if _is_id(raw):
         entry = get_entry(conn, typed, what)
         if entry.type != "ask":
             raise UsageError(f"{what}: #{entry.id} is a {entry.type}, not an ask; 'netlog asks' lists open asks")

@@ -71,18 +71,12 @@ def cell(value: Any) -> str:
 
 
 def print_csv(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
+    from netlog.csvcells import safe_cell
+
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(keys)
     for row in rows:
-        writer.writerow([_csv_cell(row.get(k)) for k in keys])
-
-
-def _csv_cell(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
-        return ";".join(str(v) for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
+        writer.writerow([safe_cell(row.get(k)) for k in keys])
 
 
 def plain_table(rows: Sequence[dict[str, Any]], columns: Sequence[Column], cells: Sequence[Sequence[str]] | None = None) -> str:

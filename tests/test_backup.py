@@ -246,7 +246,7 @@ def test_check_holds_the_journal_to_the_models(cli, env, tmp_path):
     con.commit()
     con.close()
     r = cli("--db", str(copy), "check", code=1)
-    assert "tables:       missing table reported, trigger fed_on_insert" in r.stdout
+    assert "table reported is missing; trigger fed_on_insert is missing" in r.stdout
     assert "verdict: PROBLEM" in r.stdout
 
 
@@ -268,11 +268,15 @@ def test_check_refuses_what_is_not_a_sound_journal(cli, env, tmp_path, kind):
         con.commit()
         con.close()
     r = cli("--db", str(target), "check", code=1)
-    assert "verdict: PROBLEM" in r.stdout
     assert "Traceback" not in r.stderr and r.stderr.count("\n") == 1
-    # what to do: a newer journal is fine, netlog is old; anything else, a backup
+    # what to do: nothing yet is no alarm; a newer journal is fine, netlog is
+    # old; another program's file is not yours; a file that isn't SQLite may be
+    # a journal damaged past recognition
+    assert ("verdict: PROBLEM" in r.stdout) == (kind != "missing")
+    assert ("nothing to check; the first write creates it" in r.stderr) == (kind == "missing")
     assert ("upgrade netlog to use it" in r.stderr) == (kind == "newer")
-    assert ("restore your latest backup" in r.stderr) == (kind != "newer")
+    assert ("point --db (or NETLOG_DB) at your journal" in r.stderr) == (kind == "other-app")
+    assert ("restore your latest backup" in r.stderr) == (kind == "text")
 
 
 def test_check_in_a_real_process(cli, env):
@@ -330,4 +334,4 @@ def test_check_finds_a_trigger_or_index_that_is_not_as_netlog_makes_it(cli, env)
     con.commit()
     con.close()
     r = cli("check", code=1)
-    assert "index ix_entry_open_ask (not as this netlog makes it)" in r.stdout and "trigger tag_every_on_cadence" in r.stdout
+    assert "index ix_entry_open_ask is not as netlog makes it" in r.stdout and "trigger tag_every_on_cadence is missing" in r.stdout

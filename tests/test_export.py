@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import os
 import sqlite3
 import stat
@@ -204,7 +205,7 @@ def test_export_csv_one_file_per_kind_private_and_formula_safe(cli, env, tmp_pat
     with open(out / "contacts.csv", newline="", encoding="utf-8") as f:
         contacts = {row["name"]: row for row in csv.DictReader(f)}
     priya = contacts["Priya Raman"]
-    assert priya["phone"] == "'+46 70 123 45 67"  # + would start a formula
+    assert priya["phone"] == "+46 70 123 45 67"  # a phone number: no spreadsheet can run it
     assert priya["note"] == NOTE  # newlines and commas survive quoting
     assert priya["tags"] == "mentor; work"
     assert contacts["Sam Lee"]["company"] == "'=HYPERLINK(\"http://evil\")"
@@ -219,16 +220,20 @@ def test_export_csv_one_file_per_kind_private_and_formula_safe(cli, env, tmp_pat
         with open(out / name, newline="", encoding="utf-8") as f:
             for row in csv.reader(f):
                 for value in row:
-                    assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (name, value)
+                    runs = value.startswith(("=", "+", "-", "@", "\t", "\r", "＝", "|"))
+                    assert not runs or re.fullmatch(r"[0-9 +()./-]+", value), (name, value)
 
 
 def test_export_csv_cell_escaping():
-    from netlog.io.export import safe_cell
+    from netlog.csvcells import safe_cell
 
-    for raw in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
-        assert safe_cell(raw) == "'" + raw
+    for raw in ("=1+1", "+SUM(1,1)", "-1+cmd", "@SUM(A1)", "\tx", "\rx", "=cmd|' /C calc'!A0", "=HYPERLINK(\"x\")",
+                "@x.com", "＝1+1", "|calc", "-", "+", "'+1 555 0199"):
+        assert safe_cell(raw) == "'" + raw, raw
+    for number in ("+1 555 0199", "-12.5", "+44 (0) 20 7946 0000", "-1", "1/2"):
+        assert safe_cell(number) == number  # digits and + - ( ) . / : nothing a spreadsheet runs
     assert safe_cell("plain") == "plain" and safe_cell(None) == "" and safe_cell(12) == "12" and safe_cell(True) == "true"
-    assert safe_cell("a=b") == "a=b"
+    assert safe_cell("a=b") == "a=b" and safe_cell(["a", "b"]) == "a; b"
 
 
 def test_export_csv_contacts_import_back_as_they_were(cli, env, tmp_path):
@@ -247,13 +252,13 @@ def test_export_csv_contacts_import_back_as_they_were(cli, env, tmp_path):
 
 
 def test_import_csv_takes_off_exactly_the_formula_quote():
-    from netlog.io import csvimport, export
+    from netlog.csvcells import safe_cell, unquote_cell
 
-    assert csvimport._FORMULA_START == export._FORMULA_START  # the two must not drift apart
-    for raw in ("=1+1", "+46 70 123", "-retired-", "@someone", "\tx", "\rx", "plain", "'tis", "'", "", "a'=b", "'=x", "''+1"):
-        assert csvimport.unquote_cell(export.safe_cell(raw)) == raw
-    assert export.safe_cell("'=x") == "''=x"  # the quote that was there is kept, one is added
-    assert csvimport.unquote_cell("'+46 70") == "+46 70"  # a spreadsheet's own text marker
+    for raw in ("=1+1", "+46 70 123", "-retired-", "@someone", "\tx", "\rx", "plain", "'tis", "'", "", "a'=b", "'=x", "''+1",
+                "'+46 70", "＝x", "|x", "'|x", "-5"):
+        assert unquote_cell(safe_cell(raw)) == raw, raw
+    assert safe_cell("'=x") == "''=x"  # the quote that was there is kept, one is added
+    assert unquote_cell("'+46 70") == "+46 70"  # a spreadsheet's own text marker
 
 
 def test_import_csv_reads_underscored_headers(cli, env, tmp_path):

@@ -109,3 +109,110 @@ def test_no_lock_is_lost_while_another_writer_closes(env, cli, command):
     assert "Ann One" not in names, names
     checked = run_netlog("check", env=env.env)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+# -- what netlog writes and reads back ------------------------------------------
+
+
+def test_every_csv_netlog_prints_defuses_formulas(cli, env):
+    """Reports' --csv follow the same rule as export csv: LinkedIn data comes
+    from other people, and a spreadsheet would run it."""
+    cli("add", "Mallory", "--company", '=HYPERLINK("http://evil","x")', "--title", "+SUM(1,1)",
+        "--email", "@x.com", "--phone", "+1 555 0199", "--tag", "=cmd|' /C calc'!A0")
+    cli("give", "mallory", "--", "-2+3+cmd")
+    cli("ask", "mallory", "＝1+1")
+    import csv
+    import io
+
+    seen = []
+    for args in (["contacts", "--csv"], ["log", "--csv"], ["balance", "--csv"], ["hungry", "--all", "--csv"], ["asks", "--csv"]):
+        for row in csv.reader(io.StringIO(cli(*args).stdout)):
+            seen += row
+    for cell in seen:
+        if cell.startswith(("=", "+", "-", "@", "＝", "|", "\t", "\r")):
+            assert cell == "+1 555 0199", cell  # a phone number runs nothing, and is left as it is
+    assert "'=HYPERLINK(\"http://evil\",\"x\")" in seen and "'+SUM(1,1)" in seen and "'@x.com" in seen
+    assert "'-2+3+cmd" in seen and "'＝1+1" in seen and "'=cmd|' /C calc'!A0" in seen
+
+
+def test_an_id_too_large_for_any_row_is_a_usage_error(cli):
+    cli("add", "Ann Lee")
+    big = "99999999999999999999"
+    for args in (["show", f"#{big}"], ["resolve", big, "helped"], ["drop", big], ["amend", f"#{big}", "--what", "x"],
+                 ["followup", big], ["give", f"#{big}", "x"], ["log", f"#{big}"]):
+        r = cli(*args, code=2)
+        assert r.stderr.count("\n") == 1 and "unexpected" not in r.stderr and f"#{big}" in r.stderr, r.stderr
+
+
+def _set_header_version(path: Path, raw: bytes) -> None:
+    with open(path, "r+b") as f:
+        f.seek(60)  # the header's user_version
+        f.write(raw)
+
+
+@pytest.mark.parametrize("raw", [b"\0\0\0\0", b"\0\0\0\1", b"\xff\xff\xff\xff"])
+def test_a_damaged_schema_version_is_called_damaged(cli, env, raw):
+    cli("add", "Ann Lee")
+    cli("give", "ann", "x")
+    _set_header_version(env.db, raw)
+    before = env.db.read_bytes()
+    r = cli("check", code=1)
+    assert "verdict: PROBLEM" in r.stdout and "but its tables are those of schema" in r.stdout
+    assert "restore your latest backup" in r.stderr
+    for args in (["contacts"], ["give", "ann", "y"]):
+        r = cli(*args, code=1)
+        assert "is damaged: its header says schema" in r.stderr and r.stderr.count("\n") == 1, r.stderr
+    assert env.db.read_bytes() == before
+
+
+def test_check_says_exactly_what_is_there(cli, env, tmp_path):
+    r = cli("--db", str(tmp_path / "typo.db"), "check", code=1)
+    assert r.stderr == f"netlog: there is no journal at {tmp_path / 'typo.db'} yet: nothing to check; the first write creates it\n"
+    assert "PROBLEM" not in r.stdout and not (tmp_path / "typo.db").exists()
+    (tmp_path / "folder").mkdir()
+    for target, said in ((tmp_path / "folder", "is a directory"), (Path("/dev/null"), "is not a regular file")):
+        r = cli("--db", str(target), "check", code=1)
+        assert said in r.stderr and "damaged" not in r.stderr and "backup" not in r.stderr, r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "home"]  # check made nothing
+
+
+def test_a_setting_netlog_cannot_use_is_found_and_said_in_one_line(cli, env):
+    cli("add", "Ann Lee")
+    con = sqlite3.connect(env.db)
+    con.execute("INSERT INTO setting (key, value) VALUES ('default_every_days', 'abc')")
+    con.commit()
+    con.close()
+    r = cli("check", code=1)
+    assert "settings:" in r.stdout and "default_every_days is 'abc'" in r.stdout and "PROBLEM" in r.stdout
+    for args in ([], ["hungry"], ["remind"]):
+        r = cli(*args, code=1)
+        assert r.stderr.count("\n") == 1 and "setting default_every_days" in r.stderr and "netlog cadence --default" in r.stderr
+    cli("cadence", "--default", "60d")
+    cli("check")
+
+
+@pytest.mark.parametrize("settings", [{"default_every_days": "0"}, {"default_every_days": "abc"}, {"default_every_days": "-5"},
+                                      {"default_every_days": str(10**30)}, {"default_every_days": 30}, {"colour": "blue"}])
+def test_import_json_refuses_settings_netlog_cannot_use(cli, env, tmp_path, settings):
+    import json
+
+    doc = {"format": "netlog-journal", "format_version": 1, "settings": settings, "tags": [], "contacts": [], "entries": []}
+    f = tmp_path / "in.json"
+    f.write_text(json.dumps(doc))
+    r = cli("import", "json", str(f), code=2)
+    assert r.stderr.count("\n") == 1 and "nothing was imported" in r.stderr and "unexpected" not in r.stderr
+    assert not env.db.exists()
+
+
+@pytest.mark.parametrize("text", [
+    '{"format": "netlog-journal", "format_version": 1, "contacts": [{"id": 18446744073709551616, "name": "A", "added_on": "2026-01-01"}]}',
+    '{"format": "netlog-journal", "format_version": 1, "tags": [{"id": 1, "name": "t", "every_days": 1000000000000000000000000000000}]}',
+    '{"format": "netlog-journal", "format_version": 1, "x": ' + "9" * 5000 + "}",
+    "[" * 100_000 + "]" * 100_000,
+])
+def test_import_json_refuses_numbers_and_nesting_no_journal_holds(cli, env, tmp_path, text):
+    f = tmp_path / "in.json"
+    f.write_text(text)
+    r = cli("import", "json", str(f), code=2)
+    assert r.stderr.count("\n") == 1 and "unexpected" not in r.stderr, r.stderr
+    assert not env.db.exists()

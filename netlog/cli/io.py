@@ -359,22 +359,33 @@ def check() -> None:
 
     Example: netlog check
     """
-    from netlog.io import backup as snap
+    from netlog.io.check import check as check_journal
 
-    health = snap.check(st.db_path())
+    health = check_journal(st.db_path())
     width = max(len(what) for what, _ in health.lines) + 1
     for what, finding in health.lines:
         print(f"{what + ':':<{width}} {finding}")
     if health.ok:
         print("verdict: ok, the journal is sound")
         return
+    path = health.path
+    if health.kind == "absent":
+        # a typo in --db, or nothing written yet: nothing is wrong, but a
+        # script checking a backup's path must notice
+        print(f"verdict: nothing to check: {'; '.join(health.problems)}")
+        print(f"netlog: there is no journal at {path} yet: nothing to check; the first write creates it", file=sys.stderr)
+        raise typer.Exit(1)
     print(f"verdict: PROBLEM: {'; '.join(health.problems)}")
-    if all(p.endswith("upgrade netlog") for p in health.problems):
-        advice = "the journal was written by a newer netlog and is left untouched; upgrade netlog to use it"
-    else:
-        advice = (
-            "the journal failed its check; don't write to it: copy the file aside, "
-            "then restore your latest backup (or 'netlog export json' what it still reads)"
-        )
+    advice = {
+        "newer": "the journal was written by a newer netlog and is left untouched; upgrade netlog to use it",
+        "not a journal": f"{health.problems[0]}; point --db (or NETLOG_DB) at your journal",
+        "not sqlite": (
+            f"{path} is not a SQLite database; if it is your journal, it is damaged: copy it aside and "
+            "restore your latest backup; otherwise point --db at your journal"
+        ),
+    }.get(health.kind) or (
+        "the journal failed its check; don't write to it: copy the file aside, "
+        "then restore your latest backup (or 'netlog export json' what it still reads)"
+    )
     print(f"netlog: {advice}", file=sys.stderr)
     raise typer.Exit(1)

@@ -7,16 +7,18 @@ position, url / website / linkedin, met, note(s), birthday, tags / labels /
 groups. ``--map COLUMN=FIELD`` names the rest (FIELD ``ignore`` drops one).
 The delimiter (comma, semicolon, tab) is found from the header line.
 
-A cell that starts with ``'`` followed by a formula character (``=``, ``+``,
-``-``, ``@``, a tab or a carriage return) loses the quote: that is how
-``export csv`` (``netlog.io.export.safe_cell``) and spreadsheets mark text
-that must not run as a formula, so "'+46 70" is the phone "+46 70".
+A cell that starts with ``'`` followed by a formula character loses the
+quote (netlog.csvcells.unquote_cell): that is how ``export csv`` and
+spreadsheets mark text that must not run as a formula, so "'+46 70" is the
+phone "+46 70".
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+
+from netlog.csvcells import unquote_cell
 
 from netlog.errors import UsageError
 from netlog.io import Batch, Record, Skip
@@ -45,19 +47,6 @@ _BY_HEADER = {h: field for field, names in SYNONYMS.items() for h in names}
 def header_key(text: str) -> str:
     """'E-mail 1 - Value' -> 'e mail 1 value', 'added_on' -> 'added on'."""
     return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
-
-
-# what safe_cell puts a quote before (netlog.io.export._FORMULA_START; not
-# imported from there, which would load the JSON export for every import)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def unquote_cell(cell: str) -> str:
-    """Undo exactly the formula escape: "'=1+1" -> "=1+1", "''=x" -> "'=x";
-    "'tis" stays."""
-    if cell.startswith("'") and cell.lstrip("'").startswith(_FORMULA_START):
-        return cell[1:]
-    return cell
 
 
 def parse_maps(maps: list[str]) -> dict[str, str]:

@@ -1,9 +1,7 @@
 """Exports for other tools: CSV files for spreadsheets, vCards for address books.
 
-CSV cells that begin with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-return get a leading single quote, so that no spreadsheet runs them as a
-formula (CSV injection). The quote shows in the cell; it is the price of
-safety, and the same text is in ``export json`` untouched.
+CSV cells follow netlog.csvcells (no spreadsheet runs a cell as a formula);
+the same text is in ``export json`` untouched.
 """
 
 from __future__ import annotations
@@ -13,25 +11,9 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from netlog.csvcells import safe_cell
 from netlog.io.files import make_private_dir, write_private
 from netlog.io.jsonio import CONTACT_KEYS, ENTRY_KEYS, TAG_KEYS, Tables
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, tuple)):
-        value = "; ".join(str(v) for v in value)
-    text = str(value)
-    # A text that already starts with quotes before a formula character gets
-    # one more, so that taking one quote off (csvimport.unquote_cell) always
-    # gives back exactly what was exported.
-    return "'" + text if text.lstrip("'").startswith(_FORMULA_START) else text
-
 
 def write_csv(f: IO[str], keys: tuple[str, ...] | list[str], rows: Iterable[dict[str, Any]]) -> None:
     writer = csv.writer(f, lineterminator="\r\n")

@@ -28,6 +28,7 @@ from typing import IO, Any
 from netlog import validate
 from netlog.errors import UsageError
 from netlog.io.bulk import entries_aside
+from netlog.journal import MAX_EVERY_DAYS, MAX_ID, setting_problem
 from netlog.validate import CONTACT_FIELDS, ENTRY_TYPES, FAVOR_KINDS, OUTCOMES
 
 FORMAT = "netlog-journal"
@@ -171,11 +172,11 @@ class _Checker:
             raise self.fail(where, "is not a list")
         return value
 
-    def num(self, value: Any, where: str, *, optional: bool = False, minimum: int = 0) -> int | None:
+    def num(self, value: Any, where: str, *, optional: bool = False, minimum: int = 0, maximum: int = MAX_ID) -> int | None:
         if value is None and optional:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise self.fail(where, f"should be a whole number of at least {minimum}")
+        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+            raise self.fail(where, f"should be a whole number from {minimum} to {maximum}")
         return value
 
     def text(self, value: Any, where: str, *, optional: bool = True) -> str | None:
@@ -225,6 +226,8 @@ def parse(text: str, shown: str) -> dict[str, Any]:
         doc = json.loads(text)
     except json.JSONDecodeError as e:
         raise UsageError(f"FILE: {shown} is not JSON (line {e.lineno}, column {e.colno}: {e.msg}); give a file from 'netlog export json'") from None
+    except (ValueError, RecursionError):  # a number of thousands of digits; lists nested past Python's depth
+        raise UsageError(f"FILE: {shown} is JSON no netlog export can be (numbers too long, or nested too deep); give a file from 'netlog export json'") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise UsageError(f"FILE: {shown} is not a netlog export (no \"format\": \"{FORMAT}\"); give a file from 'netlog export json'")
     version = doc.get("format_version")
@@ -233,7 +236,10 @@ def parse(text: str, shown: str) -> dict[str, Any]:
 
     settings = []
     for key, value in ck.obj(doc.get("settings", {}), "settings").items():
-        settings.append({"key": ck.text(key, "a setting's name", optional=False), "value": ck.text(value, f"setting {key!r}", optional=False)})
+        problem = setting_problem(key, value)
+        if problem:
+            raise UsageError(f"FILE: {shown}: settings: {problem}; nothing was imported")
+        settings.append({"key": key, "value": value})
 
     tags, tag_keys = [], {}
     for i, raw in enumerate(ck.seq(doc.get("tags", []), "tags")):
@@ -245,7 +251,8 @@ def parse(text: str, shown: str) -> dict[str, Any]:
             raise ck.fail(f"{where}.name", "repeats another tag's name")
         tid = ck.num(item.get("id"), f"{where}.id", minimum=1)
         tag_keys[key] = tid
-        tags.append({"id": tid, "name": name, "name_key": key, "every_days": ck.num(item.get("every_days"), f"{where}.every_days", optional=True, minimum=1)})
+        every = ck.num(item.get("every_days"), f"{where}.every_days", optional=True, minimum=1, maximum=MAX_EVERY_DAYS)
+        tags.append({"id": tid, "name": name, "name_key": key, "every_days": every})
 
     contacts, links, ids, names = [], [], set(), set()
     for i, raw in enumerate(ck.seq(doc.get("contacts", []), "contacts")):
@@ -263,7 +270,7 @@ def parse(text: str, shown: str) -> dict[str, Any]:
         row: dict[str, Any] = {"id": cid, "name": name, "name_key": key}
         for f in CONTACT_FIELDS:
             row[f] = ck.text(item.get(f), f"{where}.{f}")
-        row["every_days"] = ck.num(item.get("every_days"), f"{where}.every_days", optional=True, minimum=1)
+        row["every_days"] = ck.num(item.get("every_days"), f"{where}.every_days", optional=True, minimum=1, maximum=MAX_EVERY_DAYS)
         row["added_on"] = ck.day(item.get("added_on"), f"{where}.added_on", optional=False)
         archived = item.get("archived", False)
         if not isinstance(archived, bool):
