@@ -707,7 +707,14 @@ class Journal:
         the deleted text (already zeroed by secure_delete) lingers in no old frame."""
         if self.path is None or self.read_only:
             return
-        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error as e:
+            why = "the disk is full or failing" if "full" in str(e).lower() or "i/o" in str(e).lower() else f"SQLite said: {e}"
+            raise StorageError(
+                f"your change was saved, but the deleted text could not yet be wiped from {self.path}-wal ({why}); "
+                "free some space: the next netlog command wipes it as it closes the journal"
+            ) from None
 
     def discard_if_new(self) -> None:
         """The first write failed: leave no empty journal (or directory) behind."""

@@ -216,3 +216,156 @@ def test_import_json_refuses_numbers_and_nesting_no_journal_holds(cli, env, tmp_
     r = cli("import", "json", str(f), code=2)
     assert r.stderr.count("\n") == 1 and "unexpected" not in r.stderr, r.stderr
     assert not env.db.exists()
+
+
+# -- after the commit, every word says it was saved ------------------------------
+
+
+def _limit_file_size(limit: int):  # type: ignore[no-untyped-def]
+    import resource
+    import signal
+
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # fail the write with EFBIG instead of dying
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+def test_rm_whose_privacy_wipe_fails_says_it_deleted(cli, env):
+    """The deletion commits into the -wal; the checkpoint that then wipes the
+    -wal must write the journal's last pages, which the full disk refuses."""
+    con = sqlite3.connect(env.db)
+    cli("add", "Filler")
+    con.executemany("INSERT INTO contact (name, name_key, added_on, archived, note) VALUES (?, ?, '2026-01-01', 0, ?)",
+                    [(f"F{i}", f"f{i}", "n" * 300) for i in range(600)])
+    con.commit()
+    con.close()
+    cli("add", "Ann Last", "--note", "secret-text " * 50)
+    for i in range(3):
+        cli("give", "ann last", f"x{i}")
+    assert run_netlog("where", env=env.env).returncode == 0  # the -wal checkpointed away
+    limit = env.db.stat().st_size - 4096  # Ann's pages are the file's last ones
+    r = subprocess.run([sys.executable, "-m", "netlog", "rm", "ann last", "--yes"], env=env.env, capture_output=True,
+                       text=True, stdin=subprocess.DEVNULL, preexec_fn=_limit_file_size(limit), timeout=60)
+    assert r.returncode == 1, r.stderr
+    lines = r.stderr.splitlines()
+    assert lines[0] == "Deleted Ann Last (#602) and their 3 entries.", lines
+    assert lines[1].startswith("netlog: your change was saved, but the deleted text could not yet be wiped from"), lines
+    assert "nothing was saved" not in r.stderr and len(lines) == 2
+    assert rows(env.db, "SELECT count(*) FROM contact WHERE name = 'Ann Last'") == [(0,)]
+    assert run_netlog("where", env=env.env).returncode == 0  # with room again, closing the journal wipes it
+    for f in env.db.parent.glob("journal.db*"):
+        assert b"secret-text" not in f.read_bytes(), f
+
+
+def _full(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
+    with open("/dev/full", "w") as full:
+        return subprocess.run([sys.executable, "-m", "netlog", *args], env=env, stdout=full, stderr=subprocess.PIPE,
+                              text=True, stdin=subprocess.DEVNULL, timeout=60)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("bare", [False, True])
+def test_output_that_cannot_be_written_after_a_write_says_it_was_saved(cli, env, tmp_path, bare):
+    cli("add", "Ann Lee")
+    e = env.env if not bare else {"HOME": env.env["HOME"], "NETLOG_DB": str(env.db), "NETLOG_TODAY": "2026-11-23"}
+    r = _full(["ask", "ann", "a favour"], e)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.splitlines()[-1] == "netlog: your change was saved, but its output could not be written: No space left on device"
+    assert rows(env.db, "SELECT count(*) FROM entry WHERE what = 'a favour'") == [(1,)]
+    people = tmp_path / "people.csv"
+    people.write_text("Name\nBo Ng\n")
+    r = _full(["import", "csv", str(people), "--json"], e)
+    assert r.returncode == 1 and r.stderr.splitlines()[-1].startswith("netlog: your change was saved, but its output"), r.stderr
+    r = _full(["contacts"], e)  # nothing was written: nothing is said to be saved
+    assert r.returncode == 1 and r.stderr == "netlog: the output could not be written: No space left on device\n", r.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_remind_new_only_marks_nothing_reported_when_its_output_fails(cli, env):
+    cli("add", "Ann Lee")
+    e = dict(env.env, NETLOG_TODAY="2027-06-01")
+    r = _full(["remind", "--new-only"], e)
+    assert r.returncode == 1 and "nothing was saved" not in r.stderr and "could not be written" in r.stderr, r.stderr
+    assert rows(env.db, "SELECT count(*) FROM reported") == [(0,)]
+    r = run_netlog("remind", "--new-only", env=e)
+    assert "Ann Lee" in r.stdout  # still news
+
+
+def test_a_closed_pipe_ends_quietly_with_0(cli, env):
+    cli("add", "Ann Lee")
+    con = sqlite3.connect(env.db)
+    con.executemany("INSERT INTO entry (contact_id, type, what, day, followups, created_at) VALUES (1, 'note', ?, '2026-01-01', 0, 'x')",
+                    [(f"bulk {i}",) for i in range(20000)])
+    con.commit()
+    con.close()
+    for args in (["log", "--limit", "0"], ["log", "--limit", "0", "--json"], ["export", "json"], ["remind", "--new-only"]):
+        p = subprocess.Popen([sys.executable, "-m", "netlog", *args], env=dict(env.env, NETLOG_TODAY="2027-06-01"),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        p.stdout.read(10)
+        p.stdout.close()
+        err = p.stderr.read().decode()
+        assert p.wait(timeout=60) == 0 and err in ("",), (args, err)
+
+
+@pytest.mark.parametrize("point", ["committed", "closing"])
+@pytest.mark.parametrize("command", [["give", "ann", "a coffee"], ["undo"]])
+def test_ctrl_c_after_the_commit_never_says_nothing_was_saved(cli, env, point, command):
+    """Ctrl-C landing just after COMMIT (in the checkpoint it may end with) or
+    while the journal closes: the change is saved, and so says the line, or
+    the command simply ends as it would have."""
+    import signal
+
+    cli("add", "Ann Lee")
+    cli("give", "ann", "to undo")
+    pauses = Pauses(env.tmp / "pauses")
+    pauses.hold(point)
+    proc = netlog_popen(*command, env=dict(env.env, NETLOG_TEST_PAUSE=str(pauses.folder)))
+    pauses.wait(point, proc)
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.1)
+    pauses.release(point)
+    out, err = proc.communicate(timeout=60)
+    assert "nothing was saved" not in err and "Traceback" not in err, err
+    if point == "committed":
+        assert proc.returncode == 130 and err.splitlines() == ["netlog: interrupted after your change was saved"], err
+    else:  # the command is over: a Ctrl-C while it closes changes nothing
+        assert proc.returncode == 0, err
+    whats = [w for (w,) in rows(env.db, "SELECT what FROM entry")]
+    assert whats == (["to undo", "a coffee"] if command[0] == "give" else [])
+    assert run_netlog("check", env=env.env).returncode == 0
+
+
+def test_ctrl_c_while_netlog_starts_is_one_line_or_pythons_own_before_netlog_runs(cli, env):
+    """From the moment netlog's own code runs, Ctrl-C is one line and 130.
+    Before it (CPython itself starting), Python answers: it ends silently,
+    or prints its own KeyboardInterrupt from its own start-up code: never
+    from netlog's, and nothing is ever written then."""
+    import random
+    import signal
+
+    cli("add", "Ann Lee")
+    rng = random.Random(5)
+    seen = set()
+    for i in range(40):
+        p = netlog_popen("give", "ann", f"maybe {i}", env=env.env)
+        time.sleep(rng.uniform(0.0, 0.08))
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+        saved = rows(env.db, f"SELECT count(*) FROM entry WHERE what = 'maybe {i}'")[0][0]
+        if p.returncode == 130:
+            assert err.splitlines()[-1] in ("netlog: interrupted; nothing was saved", "netlog: interrupted after your change was saved"), err
+            assert "Traceback" not in err
+            assert (saved == 1) == err.endswith("after your change was saved\n"), err
+            seen.add("netlog")
+        elif p.returncode == 0:
+            assert saved == 1 and "Traceback" not in err
+            seen.add("done")
+        else:
+            # Python's own: killed by the signal, or its KeyboardInterrupt from
+            # its own start-up, before netlog's first line ran
+            assert saved == 0, err
+            assert "/netlog/" not in err, err
+            seen.add("python")
+    assert "netlog" in seen, seen

@@ -38,13 +38,24 @@ def remind(
     if new_only:
         with st.writing() as conn:
             shown = digest.only_new(conn, today, limit)
+            # written before the commit that marks it reported: if the output
+            # fails, nothing is marked, and the news is still news tomorrow
+            _print(digest.render(shown, fmt, today) if shown.items else None)
     else:
         with st.reading() as conn:
             shown = digest.digest(conn, today, limit)
+        _print(digest.render(shown, fmt, today) if shown.items else None)
     if not shown.items:
         return  # nothing printed: exit 0, with --exit-code too
-    print(digest.render(shown, fmt, today))
     # 1 exactly when something was printed, so that with --new-only
     # `remind --new-only --exit-code || notify-send ...` fires for news only
     if exit_code:
         raise typer.Exit(1)
+
+
+def _print(text: str | None) -> None:
+    import sys
+
+    if text is not None:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
