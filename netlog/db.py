@@ -488,8 +488,10 @@ def read_only_failure(path: Path, doing: str = "", outcome: str = "nothing was s
             f"Make the folder writable (chmod u+w {path.parent}), or copy the journal elsewhere and use --db"
         )
     for side in (Path(f"{path}-wal"), Path(f"{path}-shm")):
-        # left by a reader while the journal was read-only: SQLite can't write through them
-        if side.exists() and not os.access(side, os.W_OK):
+        # left by a reader while the journal was read-only: SQLite can't write
+        # through them. Asked in this order, a side file another process
+        # deletes meanwhile (its last connection closing) is no problem.
+        if not os.access(side, os.W_OK) and os.path.lexists(side):
             return (
                 f"can't {doing}: {side} beside it is read-only; {outcome}. "
                 f"Make it writable (chmod u+w {side}), or remove it while no netlog runs"

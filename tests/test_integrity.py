@@ -369,3 +369,141 @@ def test_ctrl_c_while_netlog_starts_is_one_line_or_pythons_own_before_netlog_run
             assert "/netlog/" not in err, err
             seen.add("python")
     assert "netlog" in seen, seen
+
+
+def test_a_side_file_deleted_while_netlog_looks_is_no_read_only_journal(cli, env, monkeypatch):
+    """Another process's last connection deletes -wal and -shm at any moment:
+    between netlog seeing one and asking whether it may write it, too."""
+    from netlog import db
+
+    cli("add", "Ann Lee")
+    wal = Path(f"{env.db}-wal")
+    real_access = os.access
+
+    def access(path, mode, **kw):  # type: ignore[no-untyped-def]
+        if str(path) == str(wal) and wal.exists():
+            wal.unlink()  # the other process closes just now
+        return real_access(path, mode, **kw)
+
+    wal.write_bytes(b"")
+    monkeypatch.setattr(os, "access", access)
+    assert db.read_only_failure(env.db) is None
+
+
+# -- files netlog writes beside the journal and its exports --------------------
+
+
+def test_an_export_never_writes_over_the_journal_or_an_existing_file(cli, env, tmp_path):
+    cli("add", "Ann Lee")
+    before = env.db.read_bytes()
+    for target in (env.db, Path(f"{env.db}-wal"), Path(f"{env.db}-shm")):
+        for args in (["export", "json", "-o", str(target)], ["export", "vcard", "-o", str(target)]):
+            r = cli(*args, "--force", code=2)
+            assert "itself; write the export to another file" in r.stderr, r.stderr
+    assert env.db.read_bytes() == before
+    cli("contacts")
+    out = tmp_path / "out.json"
+    out.write_text("keep me")
+    for fmt in ("json", "vcard"):
+        r = cli("export", fmt, "-o", str(out), code=1)
+        assert "already exists" in r.stderr and "--force" in r.stderr and out.read_text() == "keep me"
+    cli("export", "json", "-o", str(out), "--force")
+    assert '"format": "netlog-journal"' in out.read_text()
+    (tmp_path / "csv").mkdir()
+    (tmp_path / "csv" / "tags.csv").write_text("mine")
+    r = cli("export", "csv", str(tmp_path / "csv"), code=1)
+    assert "already exists; nothing was written" in r.stderr and sorted(p.name for p in (tmp_path / "csv").iterdir()) == ["tags.csv"]
+    cli("export", "csv", str(tmp_path / "csv"), "--force")
+    assert (tmp_path / "csv" / "tags.csv").read_text() != "mine"
+
+
+@pytest.fixture(scope="module")
+def big_journal(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("big")
+    path = d / "big.db"
+    e = {"HOME": str(d), "PATH": os.environ.get("PATH", "/usr/bin"), "NETLOG_TODAY": "2026-11-23"}
+    r = run_netlog("--db", str(path), "demo", "--contacts", "3000", "--entries", "300000", env=e, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return path
+
+
+def _private_leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+@pytest.mark.parametrize("what", ["backup", "export"])
+def test_a_killed_backup_or_export_leaves_no_copy_of_the_journal(env, tmp_path, big_journal, what):
+    """kill -9 mid-copy: an export leaves nothing (its file has no name until
+    it is done); a backup's copy, which SQLite writes by name, is locked by
+    its maker and removed by the next backup into the same folder."""
+    import shutil
+    import signal
+
+    journal = tmp_path / "j.db"
+    shutil.copy(big_journal, journal)
+    out = tmp_path / "out"
+    out.mkdir()
+    args = ["backup", str(out / "copy.db")] if what == "backup" else ["export", "json", "-o", str(out / "copy.json")]
+    e = dict(env.env, NETLOG_DB=str(journal))
+    killed_mid_copy = 0
+    for attempt in range(6):
+        proc = netlog_popen(*args, env=e)
+        deadline = time.monotonic() + 30
+        while proc.poll() is None and time.monotonic() < deadline:
+            if what == "backup" and any(p.stat().st_size > 0 for p in out.iterdir() if p.name.startswith(".")):
+                break
+            if what == "export" and any(str(out) in link and ("(deleted)" in link or "#" in link) for link in _fds(proc.pid)):
+                time.sleep(0.05 * attempt)
+                break
+            time.sleep(0.001)
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+        done = any(not p.name.startswith(".") for p in out.iterdir())
+        if not done:
+            killed_mid_copy += 1
+        for p in out.iterdir():
+            if not p.name.startswith("."):
+                p.unlink()
+        if what == "export":
+            assert _private_leftovers(out) == []
+    assert killed_mid_copy >= 1
+    if what == "backup":
+        assert _private_leftovers(out)  # a copy a kill left behind, locked by nobody now
+        time.sleep(1.1)
+        r = run_netlog(*args, env=e)
+        assert r.returncode == 0, r.stderr
+        assert _private_leftovers(out) == [] and (out / "copy.db").exists()
+    assert _private_leftovers(tmp_path) == []
+
+
+def _fds(pid: int) -> list[str]:
+    """Where each descriptor of the process points (an unnamed file: '#inode (deleted)')."""
+    links = []
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                links.append(os.readlink(f"/proc/{pid}/fd/{fd}"))
+            except OSError:
+                pass
+    except OSError:
+        pass
+    return links
+
+
+def test_the_sweep_leaves_a_living_makers_file(tmp_path):
+    import fcntl
+
+    from netlog.io.files import TEMP_PREFIX, sweep
+
+    alive, dead = tmp_path / f"{TEMP_PREFIX}a.tmp", tmp_path / f"{TEMP_PREFIX}b.tmp"
+    alive.write_text("x")
+    dead.write_text("x")
+    for p in (alive, dead):
+        os.utime(p, (time.time() - 60, time.time() - 60))
+    fd = os.open(alive, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        sweep(tmp_path)
+    finally:
+        os.close(fd)
+    assert alive.exists() and not dead.exists()

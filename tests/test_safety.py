@@ -631,6 +631,11 @@ def test_read_only_journal_file(user):
     files = _beside(path)
     _checks_sound(user, path)
     assert _beside(path) == files  # check left no -wal/-shm this user could not remove
+    r = user.run("backup", str(user.folder / "copy.db"), journal=path)
+    assert r.returncode == 0, r.stderr
+    assert _beside(path) == files  # nor did backup
+    os.chmod(path, 0o600)
+    assert user.run("give", "pri", "after the backup", journal=path).returncode == 0
 
 
 def test_read_only_journal_directory(user):

@@ -222,39 +222,55 @@ def import_json(file: str = FILE) -> None:
 
 
 OUTPUT = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE (mode 0600) instead of stdout; '-' is stdout.")
+FORCE = typer.Option(False, "--force", help="Replace the file(s) if they exist (without it, an existing file is never replaced).")
 
 
-def _write_out(output: Optional[str], text: str) -> None:
-    _stream_out(output, lambda f: f.write(text))
+def _write_out(output: Optional[str], text: str, force: bool) -> None:
+    _stream_out(output, lambda f: f.write(text), force)
 
 
-def _stream_out(output: Optional[str], write: Callable[[Any], None]) -> None:
-    """Stdout, or a new private file (written whole under a temporary name, then renamed)."""
+def _output_file(output: Optional[str]) -> Path | None:
+    """The file -o names, refused if it is the journal; None for stdout."""
     if output in (None, "-"):
+        return None
+    from netlog.io.files import not_the_journal
+
+    target = Path(output).expanduser()
+    not_the_journal(target, st.db_path())
+    return target
+
+
+def _stream_out(output: Optional[str], write: Callable[[Any], None], force: bool) -> None:
+    """Stdout, or a new private file (written whole without a name, then named)."""
+    target = _output_file(output)
+    if target is None:
         write(sys.stdout)
         sys.stdout.flush()
         return
     from netlog.io.files import write_private
 
-    target = Path(output).expanduser()
-    write_private(target, write)
+    write_private(target, write, overwrite=force)
     st.say(f"Wrote {target}.")
 
 
 @export_app.command("json")
-def export_json(output: Optional[str] = OUTPUT) -> None:
+def export_json(output: Optional[str] = OUTPUT, force: bool = FORCE) -> None:
     """The whole journal as JSON, lossless: restore it with 'netlog import json'.
 
     Example: netlog export json -o netlog-export.json
     """
     from netlog.io import jsonio
 
+    _output_file(output)  # refused before the journal is opened
     with st.reading() as conn:  # written record by record: a big journal is never all in memory
-        _stream_out(output, lambda f: jsonio.write(conn, f))
+        _stream_out(output, lambda f: jsonio.write(conn, f), force)
 
 
 @export_app.command("csv")
-def export_csv(directory: str = typer.Argument(..., metavar="DIR", help="Directory for the files (created if missing).")) -> None:
+def export_csv(
+    directory: str = typer.Argument(..., metavar="DIR", help="Directory for the files (created if missing)."),
+    force: bool = FORCE,
+) -> None:
     """One CSV file per kind of record, for spreadsheets: contacts, entries, tags, settings.
 
     Cells starting with =, +, -, @, a tab or a carriage return get a leading
@@ -265,7 +281,7 @@ def export_csv(directory: str = typer.Argument(..., metavar="DIR", help="Directo
     from netlog.io import export, jsonio
 
     with st.reading() as conn:
-        written = export.export_csv(jsonio.Tables(conn), Path(directory).expanduser())
+        written = export.export_csv(jsonio.Tables(conn), Path(directory).expanduser(), st.db_path(), force=force)
     st.say(f"Wrote {', '.join(p.name for p in written)} in {Path(directory).expanduser()}.")
 
 
@@ -273,6 +289,7 @@ def export_csv(directory: str = typer.Argument(..., metavar="DIR", help="Directo
 def export_vcard(
     output: Optional[str] = OUTPUT,
     archived: bool = typer.Option(False, "--archived", help="Include archived contacts."),
+    force: bool = FORCE,
 ) -> None:
     """Contacts as vCard 4.0, for address books.
 
@@ -285,7 +302,8 @@ def export_vcard(
         rows = journal.list_contacts(conn)
         if archived:
             rows += journal.list_contacts(conn, archived=True)
-    _write_out(output, vcard.cards(sorted(rows, key=lambda r: r["id"])))
+    _output_file(output)
+    _write_out(output, vcard.cards(sorted(rows, key=lambda r: r["id"])), force)
 
 
 # --------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from pathlib import Path
 
 from netlog.errors import NetlogError, StorageError
 
-BUSY_TIMEOUT_S = 15.0
 
 
 def default_target(journal: Path, today: date) -> Path:
@@ -35,17 +34,11 @@ def default_target(journal: Path, today: date) -> Path:
 
 
 def _connect_ro(path: Path) -> sqlite3.Connection:
-    from netlog.db import reader_uri  # a snapshot in a read-only file or folder: SQLite can't make a -shm there
+    # reader_uri: a snapshot in a read-only file or folder, where SQLite can't make a -shm
+    from netlog.db import BUSY_TIMEOUT_MS, reader_uri, sqlite_connect
 
-    con = sqlite3.connect(reader_uri(path), uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-    con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-    return con
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    """A plain connection that only reads: unlike a read-only one, it tidies -wal and -shm on close."""
-    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-    con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    con = sqlite_connect(reader_uri(path), path, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return con
 
 
@@ -61,7 +54,9 @@ def backup(journal: Path, target: Path) -> int:
         raise NetlogError(f"{target} already exists; choose another name or remove it first")
     with private_temp(target) as (tmp, _fd):
         try:
-            con = _connect(journal)
+            # read-only: a plain connection would leave a -wal and -shm the
+            # journal's owner can't write beside a journal this user can't
+            con = _connect_ro(journal)
             try:
                 con.execute("VACUUM INTO ?", (str(tmp),))
             finally:
@@ -90,7 +85,9 @@ def backup(journal: Path, target: Path) -> int:
 def _sqlite_problem(e: sqlite3.Error, journal: Path, target: Path) -> str:
     text = str(e).lower()
     if "locked" in text or "busy" in text:
-        return f"the journal {journal} stayed locked for {BUSY_TIMEOUT_S:.0f} s; nothing was written, try again"
+        from netlog.db import BUSY_TIMEOUT_MS
+
+        return f"the journal {journal} stayed locked for {BUSY_TIMEOUT_MS // 1000} s; nothing was written, try again"
     if "full" in text:
         return f"the disk holding {target} is full; nothing was written, free some space and try again"
     if "readonly" in text or "unable to open" in text or "permission" in text:

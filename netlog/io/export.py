@@ -7,12 +7,14 @@ the same text is in ``export json`` untouched.
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from netlog.csvcells import safe_cell
-from netlog.io.files import make_private_dir, write_private
+from netlog.errors import NetlogError
+from netlog.io.files import make_private_dir, not_the_journal, write_private
 from netlog.io.jsonio import CONTACT_KEYS, ENTRY_KEYS, TAG_KEYS, Tables
 
 def write_csv(f: IO[str], keys: tuple[str, ...] | list[str], rows: Iterable[dict[str, Any]]) -> None:
@@ -40,12 +42,18 @@ def csv_tables(tables: Tables) -> dict[str, tuple[list[str], Callable[[], Iterab
     }
 
 
-def export_csv(tables: Tables, directory: Path) -> list[Path]:
-    """One file per kind of record, each written as its rows are read."""
+def export_csv(tables: Tables, directory: Path, journal: Path, *, force: bool = False) -> list[Path]:
+    """One file per kind of record, each written as its rows are read; without
+    ``force`` none is written if any is there already."""
     make_private_dir(directory)
+    files = csv_tables(tables)
+    for name in files:
+        not_the_journal(directory / name, journal)
+        if not force and os.path.lexists(directory / name):
+            raise NetlogError(f"{directory / name} already exists; nothing was written. Choose another directory, or add --force to replace the files")
     written = []
-    for name, (keys, rows) in csv_tables(tables).items():
+    for name, (keys, rows) in files.items():
         target = directory / name
-        write_private(target, lambda f, k=keys, r=rows: write_csv(f, k, r()))
+        write_private(target, lambda f, k=keys, r=rows: write_csv(f, k, r()), overwrite=force)
         written.append(target)
     return written
