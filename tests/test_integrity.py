@@ -507,3 +507,43 @@ def test_the_sweep_leaves_a_living_makers_file(tmp_path):
     finally:
         os.close(fd)
     assert alive.exists() and not dead.exists()
+
+
+def _import_steps(path: Path, tags: int) -> int:
+    """SQLite's virtual-machine steps (in thousands) to import one card with
+    ``tags`` categories: a count of work, not of time."""
+    from datetime import date
+
+    from netlog import db
+    from netlog.io import importer, vcard
+
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cat Many\r\nN:Many;Cat;;;\r\nCATEGORIES:" + ",".join(f"tag{i}" for i in range(tags)) + "\r\nEND:VCARD\r\n"
+    journal = db.open_journal(path, create=True)
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    try:
+        journal.conn.set_progress_handler(count, 1000)
+        with journal.transaction(write=True) as conn:
+            importer.apply(conn, vcard.parse(card, "cats.vcf"), today=date(2026, 11, 23))
+    finally:
+        journal.close()
+    return steps
+
+
+def test_a_card_with_thousands_of_categories_is_linear_work(tmp_path):
+    """Each tag link once fired a trigger that recomputed the contact's tag
+    cadence over all its tags: a 20,000-category card held the write lock for
+    half a minute. Four times the tags must cost about four times the work."""
+    small, large = _import_steps(tmp_path / "a.db", 1000), _import_steps(tmp_path / "b.db", 4000)
+    assert large < 6 * small, (small, large)
+    con = sqlite3.connect(tmp_path / "b.db")
+    assert con.execute("SELECT count(*) FROM contact_tag").fetchone() == (4000,)
+    from netlog import db
+
+    assert db.stale_kept_days(con) == []
+    con.close()

@@ -44,3 +44,31 @@ def entries_aside(conn: sqlite3.Connection) -> Iterator[None]:
         db.refresh_kept_days(conn)
     finally:
         conn.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
+@contextmanager
+def tag_links_aside(conn: sqlite3.Connection, contact_ids: set[int]) -> Iterator[None]:
+    """Inside a write transaction: contact_tag without the triggers that keep
+    each contact's tag cadence (each would recompute it over all of the
+    contact's tags, row by row: quadratic for a card with thousands), then the
+    cadence of ``contact_ids`` recomputed once (db.V5_SCHEMA's rule)."""
+    from netlog import db
+
+    assert conn.in_transaction, "tag_links_aside needs the caller's write transaction"
+    triggers = [
+        (name, sql)
+        for name, sql in conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'contact_tag' AND sql IS NOT NULL ORDER BY rowid"
+        )
+    ]
+    for name, _sql in triggers:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    yield
+    for _name, sql in triggers:
+        conn.execute(sql)
+    ids = sorted(contact_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        conn.execute(
+            f"UPDATE contact SET tag_every = {db.TAG_EVERY_OF_CONTACT} WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+        )

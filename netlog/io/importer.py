@@ -309,7 +309,10 @@ def apply(
     if changed:
         conn.executemany(_UPDATE, ([*(v or "" for v in row[_FIRST_FILL : _FIRST_FILL + len(FILL_FIELDS)]), cid] for cid, row in changed.items()))
     if new_links:
-        conn.executemany("INSERT INTO contact_tag (contact_id, tag_id) VALUES (?, ?)", sorted(new_links))
+        from netlog.io.bulk import tag_links_aside
+
+        with tag_links_aside(conn, {cid for cid, _tid in new_links}):  # linear however many tags a card has
+            conn.executemany("INSERT INTO contact_tag (contact_id, tag_id) VALUES (?, ?)", sorted(new_links))
     if progress:
         progress(done - len(rows))  # the bar counts each row twice: planned, then written
     return out
