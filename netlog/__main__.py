@@ -12,10 +12,10 @@ from netlog import exits
 def main() -> None:
     code = 1
     exits.owns_process = True
-    # from here on Ctrl-C is a KeyboardInterrupt, and the exit mapping says
-    # whether the change was saved (netlog/__init__.py answered it until now)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
+        # from here on Ctrl-C is a KeyboardInterrupt, and the exit mapping says
+        # whether the change was saved (netlog/__init__.py answered it until now)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         if os.environ.get("_NETLOG_COMPLETE"):
             # Tab completion of names and asks, without loading Typer or SQLAlchemy
             from netlog.complete import main as complete

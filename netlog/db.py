@@ -237,8 +237,75 @@ def stale_kept_days(conn: sqlite3.Connection) -> list[int]:
     return [r[0] for r in conn.execute(f"SELECT id FROM contact WHERE {' OR '.join(tests)}")]
 
 
+# Ids are never given twice: a contact's or an entry's id, once printed (by
+# ask, in a mailed digest), must not later name somebody else's. SQLite gives
+# a deleted top id again unless the table says AUTOINCREMENT, which only a
+# rebuild can add: each table is made anew and its rows copied, with foreign
+# keys off for the step (Journal.migrate), then every index and trigger put
+# back as they were. Frozen with v6. The entry type 'catchup' is allowed from
+# here, so that catch-ups need no second rebuild of the entry table.
+V6_TABLES = {
+    "contact": """CREATE TABLE new_contact (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        name_key TEXT NOT NULL UNIQUE CHECK (length(name_key) > 0),
+        email TEXT, phone TEXT, company TEXT, title TEXT, url TEXT,
+        met TEXT, note TEXT, birthday TEXT,
+        every_days INTEGER CHECK (every_days IS NULL OR every_days > 0),
+        added_on DATE NOT NULL,
+        archived BOOLEAN NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
+        snoozed_until DATE,
+        last_given DATE,
+        last_received DATE,
+        tag_every INTEGER
+    )""",
+    "entry": """CREATE TABLE new_entry (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,
+        type TEXT NOT NULL CHECK (type IN ('give', 'got', 'ask', 'note', 'catchup')),
+        kind TEXT CHECK (kind IS NULL OR (type IN ('give', 'got') AND kind IN
+            ('intro', 'referral', 'advice', 'info', 'help', 'endorsement', 'gift', 'other'))),
+        what TEXT NOT NULL CHECK (length(trim(what)) > 0),
+        day DATE NOT NULL,
+        other_id INTEGER REFERENCES contact(id) ON DELETE SET NULL
+            CHECK (other_id IS NULL OR (type = 'give' AND other_id != contact_id)),
+        outcome TEXT CHECK (outcome IS NULL OR (type = 'ask' AND outcome IN ('helped', 'declined', 'ignored'))),
+        resolved_on DATE CHECK (resolved_on IS NULL OR outcome IS NOT NULL),
+        follow_up DATE CHECK (follow_up IS NULL OR type = 'ask'),
+        followed_up_on DATE,
+        followups INTEGER NOT NULL DEFAULT 0 CHECK (followups >= 0),
+        created_at TEXT NOT NULL
+    )""",
+}
+V6_COLUMNS = {
+    "contact": "id, name, name_key, email, phone, company, title, url, met, note, birthday, every_days, added_on,"
+    " archived, snoozed_until, last_given, last_received, tag_every",
+    "entry": "id, contact_id, type, kind, what, day, other_id, outcome, resolved_on, follow_up, followed_up_on,"
+    " followups, created_at",
+}
+
+
+def _v6_ids_never_reused(conn: sqlite3.Connection) -> None:
+    """contact and entry rebuilt with AUTOINCREMENT (see V6_TABLES)."""
+    kept = conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY rowid"
+    ).fetchall()
+    for kind, name, _sql in kept:
+        if kind == "trigger":  # their bodies name contact: none may stand while it is rebuilt
+            conn.execute(f'DROP TRIGGER "{name}"')
+    for table, create in V6_TABLES.items():
+        conn.execute(create)
+        columns = V6_COLUMNS[table]
+        conn.execute(f"INSERT INTO new_{table} ({columns}) SELECT {columns} FROM {table} ORDER BY id")
+        conn.execute(f"DROP TABLE {table}")
+        conn.execute(f"ALTER TABLE new_{table} RENAME TO {table}")
+    for kind, name, sql in kept:
+        if kind == "trigger" or not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)).fetchone():
+            conn.execute(sql)
+
+
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_v1_initial, _v2_reported, _v3_helped_index, _v4_last_given, _v5_tag_every]
+MIGRATIONS: list[Migration] = [_v1_initial, _v2_reported, _v3_helped_index, _v4_last_given, _v5_tag_every, _v6_ids_never_reused]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -696,8 +763,18 @@ class Journal:
             exits.note_commit()
 
     def migrate(self, steps: list[Migration] | None = None) -> None:
-        with self.transaction(write=True) as conn:
-            migrate(conn, steps)
+        """Upgrade in one transaction, foreign keys off (a step may rebuild a
+        table: dropping one would otherwise cascade into every entry) and
+        checked before the commit instead."""
+        conn = self.conn
+        conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with self.transaction(write=True) as handle:
+                migrate(handle, steps)
+                if handle.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                    raise damaged(self.path or Path(":memory:"), "some rows refer to rows that do not exist")
+        finally:
+            conn.execute("PRAGMA foreign_keys = ON")
 
     def close(self) -> None:
         if self._conn is not None:
@@ -793,6 +870,29 @@ def open_journal(path: Path, *, create: bool, opened: Callable[[Journal], None] 
         journal.discard_if_new()
         raise
     return journal
+
+
+def next_id(conn: sqlite3.Connection, table: str) -> int:
+    """The id the next row of ``table`` gets: past every id it ever had (an
+    AUTOINCREMENT table remembers them in sqlite_sequence), for writers that
+    give ids themselves (a bulk import)."""
+    seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone() if _has_sequence(conn) else None
+    top = conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
+    return max(seq[0] if seq else 0, top or 0) + 1
+
+
+def _has_sequence(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone() is not None
+
+
+def raise_next_id(conn: sqlite3.Connection, table: str, used: int) -> None:
+    """Make sure ``table`` never gives an id up to ``used`` again (a restore
+    that knows which ids the journal it came from had given)."""
+    if not _has_sequence(conn) or used < 1:
+        return
+    if conn.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = ? AND seq < ?", (used, table, used)).rowcount == 0:
+        if conn.execute("SELECT 1 FROM sqlite_sequence WHERE name = ?", (table,)).fetchone() is None:
+            conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, used))
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -6,6 +6,7 @@ build is the benchmark's (tests/bench), never timed in a test.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import stat
 from pathlib import Path
@@ -52,7 +53,7 @@ def test_a_demo_journal_is_sound(cli, env):
     # every CHECK constraint, by copying every row into a table that enforces them
     con = sqlite3.connect(path)
     sql = con.execute("SELECT sql FROM sqlite_master WHERE name = 'entry'").fetchone()[0]
-    con.execute(sql.replace("CREATE TABLE entry", "CREATE TEMP TABLE checked", 1))
+    con.execute(re.sub(r'CREATE TABLE "?entry"?', "CREATE TEMP TABLE checked", sql, count=1))
     con.execute("INSERT INTO checked SELECT * FROM entry")
     con.close()
     indexes = {r[0] for r in query(path, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'entry'")}

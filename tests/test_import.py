@@ -433,7 +433,9 @@ def test_failure_during_writes_rolls_back_everything(cli, env, monkeypatch):
 
 
 def test_large_import_is_bulk(cli, env, tmp_path, monkeypatch):
-    """No statement per row: 3,000 rows go out in a handful of statements."""
+    """No statement per row: 3,000 rows go out in a handful of statements (the
+    same few for any number of rows: the tag-cadence triggers set aside and
+    put back count among them)."""
     from netlog.io import importer
 
     f = tmp_path / "Connections.csv"
@@ -450,10 +452,10 @@ def test_large_import_is_bulk(cli, env, tmp_path, monkeypatch):
     monkeypatch.setattr(importer, "apply", counted)
     r = cli("import", "linkedin", str(f), "--tag", "bulk")
     assert "3000 created" in r.stderr
-    assert len(seen[0].statements) < 15, seen[0].statements
+    assert len(seen[0].statements) < 25, seen[0].statements
     r = cli("import", "linkedin", str(f), "--tag", "bulk")
     assert "3000 unchanged" in r.stderr
-    assert len(seen[1].statements) < 15, seen[1].statements
+    assert len(seen[1].statements) < 25, seen[1].statements
     assert len(json.loads(cli("contacts", "--tag", "bulk", "--json").stdout)) == 3000
 
 

@@ -471,31 +471,6 @@ def test_sigint_after_the_upgrade_committed_says_it_was_saved(templates, cli, en
     assert case.effect(path) == "all"
 
 
-def test_sigint_at_any_moment_exits_130_with_one_line(journal):
-    """Ctrl-C at random moments of a small write, from start-up to the end."""
-    rng = random.Random(11)
-    for i in range(6):
-        p = netlog_popen("give", "pri", f"maybe {i}", env=journal.env)
-        time.sleep(rng.uniform(0.0, 0.6))
-        p.send_signal(signal.SIGINT)
-        out, err = p.communicate(timeout=60)
-        saved = rows(journal.db, f"SELECT count(*) FROM entry WHERE what = 'maybe {i}'")[0][0]
-        if p.returncode == -signal.SIGINT or "Fatal Python error" in err:
-            # Ctrl-C while CPython itself was still starting (before its SIGINT
-            # handler, or inside its own start-up imports): netlog had not begun,
-            # so there is nothing it could say, and nothing was written.
-            assert saved == 0
-        elif p.returncode == 130:
-            lines = err.splitlines()
-            assert "Traceback" not in err and [line for line in lines if line.startswith("netlog:")] == lines[-1:], err
-            # a confirmation may precede the line only if the give was saved
-            assert lines[-1] == ("netlog: interrupted after your change was saved" if saved else "netlog: interrupted; nothing was saved"), err
-            assert len(lines) == 1 or saved, err
-        else:
-            assert p.returncode == 0 and saved == 1 and "Traceback" not in err
-        assert integrity(journal.db) == "ok"
-
-
 # -- 3. full and unwritable disks --------------------------------------------
 
 

@@ -34,6 +34,8 @@ class Model:
     contacts: dict[int, dict[str, Any]] = field(default_factory=dict)  # id -> {name, archived}
     entries: dict[int, dict[str, Any]] = field(default_factory=dict)  # id -> {contact_id, type, what, day, other_id, outcome, resolved_on}
     undo: list[tuple[str, int]] = field(default_factory=list)  # what `netlog undo` takes back, newest last
+    top_contact: int = 0  # the highest ids ever given: never given again, whatever was deleted
+    top_entry: int = 0
 
 
 class Journal(RuleBasedStateMachine):
@@ -60,7 +62,8 @@ class Journal(RuleBasedStateMachine):
 
     def _add(self, name: str) -> None:
         self.run("add", name)
-        cid = max(self.m.contacts, default=0) + 1
+        self.m.top_contact += 1
+        cid = self.m.top_contact
         self.m.contacts[cid] = {"name": name, "archived": False}
 
     def _entry(self, type_: str, cid: int, day: str, other: int | None = None) -> None:
@@ -70,7 +73,8 @@ class Journal(RuleBasedStateMachine):
         if other is not None:
             args += ["--intro", f"#{other}"]
         self.run(*args)
-        eid = max(self.m.entries, default=0) + 1  # SQLite's rowid: one past the largest there now
+        self.m.top_entry += 1
+        eid = self.m.top_entry
         self.m.entries[eid] = {
             "contact_id": cid, "type": type_, "what": what, "day": day, "other_id": other, "outcome": None, "resolved_on": None,
         }

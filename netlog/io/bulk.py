@@ -67,8 +67,7 @@ def tag_links_aside(conn: sqlite3.Connection, contact_ids: set[int]) -> Iterator
     for _name, sql in triggers:
         conn.execute(sql)
     ids = sorted(contact_ids)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        conn.execute(
-            f"UPDATE contact SET tag_every = {db.TAG_EVERY_OF_CONTACT} WHERE id IN ({', '.join('?' * len(chunk))})", chunk
-        )
+    if len(ids) <= 500:
+        conn.execute(f"UPDATE contact SET tag_every = {db.TAG_EVERY_OF_CONTACT} WHERE id IN ({', '.join('?' * len(ids))})", ids)
+    else:  # one statement however many: every tagged contact, once each
+        conn.execute(f"UPDATE contact SET tag_every = {db.TAG_EVERY_OF_CONTACT} WHERE id IN (SELECT contact_id FROM contact_tag)")

@@ -195,7 +195,9 @@ def apply(
         _index(contact, by_url, by_email, by_name)
     tag_ids: dict[str, int] = dict(read.execute("SELECT name_key, id FROM tag"))
     links: set[tuple[int, int]] | None = None  # read when a contact already there may get a tag
-    next_contact = read.execute("SELECT coalesce(max(id), 0) + 1 FROM contact").fetchone()[0]
+    from netlog.db import next_id
+
+    next_contact = next_id(conn, "contact")  # never an id a deleted contact had
     next_tag = read.execute("SELECT coalesce(max(id), 0) + 1 FROM tag").fetchone()[0]
 
     new_tags: dict[str, tuple[int, str, str]] = {}

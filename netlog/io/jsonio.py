@@ -27,6 +27,7 @@ from typing import IO, Any
 
 from netlog import validate
 from netlog.errors import UsageError
+from netlog.db import raise_next_id
 from netlog.io.bulk import entries_aside
 from netlog.journal import MAX_EVERY_DAYS, MAX_ID, setting_problem
 from netlog.validate import CONTACT_FIELDS, ENTRY_TYPES, FAVOR_KINDS, OUTCOMES
@@ -58,13 +59,15 @@ class Tables:
 
     def head(self) -> dict[str, Any]:
         """What comes before the lists: format, versions, settings."""
-        from netlog.db import schema_version
+        from netlog.db import next_id, schema_version
 
         return {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
             "schema_version": schema_version(self.conn),
             "settings": dict(self._read("SELECT key, value FROM setting ORDER BY key")),
+            # the highest ids ever given (deleted rows' too): a restore never gives them again
+            "ids_used": {table: next_id(self.conn, table) - 1 for table in ("contact", "entry")},
         }
 
     def contacts(self) -> Iterator[dict[str, Any]]:
@@ -317,6 +320,8 @@ def parse(text: str, shown: str) -> dict[str, Any]:
         row["followups"] = ck.num(item.get("followups", 0), f"{where}.followups")
         row["created_at"] = ck.text(item.get("created_at"), f"{where}.created_at", optional=False)
         entries.append(row)
+    used = ck.obj(doc.get("ids_used", {}), "ids_used")
+    ids_used = {table: ck.num(used.get(table, 0), f"ids_used.{table}") or 0 for table in ("contact", "entry")}
     reported = []
     for i, raw in enumerate(ck.seq(doc.get("reported", []), "reported")):
         where = f"reported[{i}]"
@@ -327,7 +332,8 @@ def parse(text: str, shown: str) -> dict[str, Any]:
             "first_on": ck.day(item.get("first_on"), f"{where}.first_on", optional=False),
             "last_on": ck.day(item.get("last_on"), f"{where}.last_on", optional=False),
         })
-    return {"setting": settings, "tag": tags, "contact": contacts, "contact_tag": links, "entry": entries, "reported": reported}
+    return {"setting": settings, "tag": tags, "contact": contacts, "contact_tag": links, "entry": entries, "reported": reported,
+            "ids_used": ids_used}
 
 
 # The columns each table is restored with, in the order of the rows parse() makes.
@@ -365,4 +371,6 @@ def restore(conn: sqlite3.Connection, rows: dict[str, Any], shown: str) -> dict[
     except sqlite3.IntegrityError as e:
         rule = str(e).split("\n")[0]
         raise UsageError(f"FILE: {shown} breaks a rule of the journal ({rule}); nothing was imported") from None
+    for table, used in rows["ids_used"].items():
+        raise_next_id(conn, table, used)
     return {"contacts": len(rows["contact"]), "entries": len(rows["entry"]), "tags": len(rows["tag"]), "settings": len(rows["setting"])}

@@ -119,7 +119,50 @@ V5 = V4 + [
     "DROP INDEX ix_entry_open_ask",
     "CREATE INDEX ix_entry_open_ask ON entry (follow_up, followups, contact_id) WHERE type = 'ask' AND outcome IS NULL",
 ]
-SCHEMAS = {1: V1, 2: V2, 3: V3, 4: V4, 5: V5}
+V5_TRIGGERS = ["fed_on_insert", "received_on_insert", "kept_on_delete", "kept_on_update",
+               "tag_every_on_insert", "tag_every_on_delete", "tag_every_on_update", "tag_every_on_cadence"]
+V6_CONTACT = """CREATE TABLE new_contact (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        name_key TEXT NOT NULL UNIQUE CHECK (length(name_key) > 0),
+        email TEXT, phone TEXT, company TEXT, title TEXT, url TEXT,
+        met TEXT, note TEXT, birthday TEXT,
+        every_days INTEGER CHECK (every_days IS NULL OR every_days > 0),
+        added_on DATE NOT NULL,
+        archived BOOLEAN NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
+        snoozed_until DATE,
+        last_given DATE,
+        last_received DATE,
+        tag_every INTEGER
+    )"""
+V6_ENTRY = """CREATE TABLE new_entry (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        contact_id INTEGER NOT NULL REFERENCES contact(id) ON DELETE CASCADE,
+        type TEXT NOT NULL CHECK (type IN ('give', 'got', 'ask', 'note', 'catchup')),
+        kind TEXT CHECK (kind IS NULL OR (type IN ('give', 'got') AND kind IN
+            ('intro', 'referral', 'advice', 'info', 'help', 'endorsement', 'gift', 'other'))),
+        what TEXT NOT NULL CHECK (length(trim(what)) > 0),
+        day DATE NOT NULL,
+        other_id INTEGER REFERENCES contact(id) ON DELETE SET NULL
+            CHECK (other_id IS NULL OR (type = 'give' AND other_id != contact_id)),
+        outcome TEXT CHECK (outcome IS NULL OR (type = 'ask' AND outcome IN ('helped', 'declined', 'ignored'))),
+        resolved_on DATE CHECK (resolved_on IS NULL OR outcome IS NOT NULL),
+        follow_up DATE CHECK (follow_up IS NULL OR type = 'ask'),
+        followed_up_on DATE,
+        followups INTEGER NOT NULL DEFAULT 0 CHECK (followups >= 0),
+        created_at TEXT NOT NULL
+    )"""
+V6 = (
+    V5
+    + [f"DROP TRIGGER {t}" for t in V5_TRIGGERS]
+    + [V6_CONTACT, "DROP TABLE contact", "ALTER TABLE new_contact RENAME TO contact"]
+    + [V6_ENTRY, "DROP TABLE entry", "ALTER TABLE new_entry RENAME TO entry"]
+    + [sql for sql in V1 if sql.startswith("CREATE INDEX ix_entry") and "open_ask" not in sql]
+    + [sql for sql in V3 if sql.startswith("CREATE INDEX ix_entry_helped")]
+    + [sql for sql in V5 if sql.startswith("CREATE INDEX ix_entry_open_ask")][-1:]  # v5's, not v1's
+    + [sql for sql in V5 if sql.startswith("CREATE TRIGGER")]
+)
+SCHEMAS = {1: V1, 2: V2, 3: V3, 4: V4, 5: V5, 6: V6}
 
 FIRST = ["Priya", "Tomás", "Grace", "Wen", "Amara", "Jonas", "Zoë", "Kwame", "Ingrid", "Yuki", "Omar", "Lucía"]
 LAST = ["Raman", "Ibarra", "O'Neill", "Zhou", "Okafor", "Berg", "Müller", "Mensah", "Larsen", "Tanaka", "Haddad", "Fernández"]
