@@ -667,8 +667,8 @@ def _translate(e: Exception, where: Path | None) -> StorageError:
     text = str(getattr(e, "orig", e)).lower()
     if "locked" in text or "busy" in text:
         return StorageError(
-            f"{path} stayed locked by another netlog for {BUSY_TIMEOUT_MS // 1000} s; nothing was saved. "
-            "Try again once the other netlog command (an import, a cron job) has finished"
+            f"{path} stayed locked by another process for {BUSY_TIMEOUT_MS // 1000} s; nothing was saved. "
+            "Try again once the other netlog command (an import, a cron job), or the program that has the journal open, has finished"
         )
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         found = read_only_failure(where) if where and where.exists() else None

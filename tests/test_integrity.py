@@ -588,3 +588,28 @@ def test_ids_are_never_given_twice(cli, env, tmp_path):
     cli("--db", str(restored), "import", "json", str(exported))
     assert "(#6)" in cli("--db", str(restored), "add", "Fay After").stderr
     assert cli("--db", str(restored), "ask", "fay", "z").stdout.strip() == str(int(second) + 1)
+
+
+def test_odd_journal_paths_get_the_truth(cli, env, tmp_path):
+    """What the path is, said exactly: never 'read-only' or 'disk full' for
+    what is neither, and never a file made where none was asked for."""
+    link = tmp_path / "link.db"
+    link.symlink_to(tmp_path / "missing" / "journal.db")
+    r = cli("--db", str(link), "add", "Ann Lee", code=1)
+    assert "is a link to" in r.stderr and "which does not exist" in r.stderr and "read-only" not in r.stderr, r.stderr
+    for args in (["add", "Ann Lee"], ["backup", str(tmp_path / "b.db")], ["where"]):
+        r = cli("--db", "/dev/null", *args, code=1)
+        assert "/dev/null is not a regular file" in r.stderr and "full" not in r.stderr, r.stderr
+    r = cli("--db", "", "add", "Ann Lee", code=2)
+    assert "--db: the path is empty" in r.stderr and not env.db.exists()
+    cli("add", "Ann Lee")
+    r = cli("backup", str(tmp_path / "nosuch") + "/", code=1)
+    assert "there is no folder" in r.stderr and not (tmp_path / "nosuch").exists()
+
+
+def test_a_fifo_as_the_journal_is_refused_at_once(env, tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for args in (["where"], ["add", "Ann Lee"], ["check"], ["backup", str(tmp_path / "b.db")]):
+        r = run_netlog("--db", str(fifo), *args, env=env.env, timeout=20)
+        assert r.returncode == 1 and "is not a regular file" in r.stderr, (args, r.stderr)

@@ -113,8 +113,8 @@ def test_a_lock_held_past_the_timeout_fails_cleanly_and_is_never_saved(journal):
     _release(holder)
     assert r.returncode == 1
     assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
-    assert f"the journal {journal.db} stayed locked by another netlog for 10 s; nothing was saved" in r.stderr
-    assert "Try again once the other netlog command" in r.stderr  # what to do
+    assert f"the journal {journal.db} stayed locked by another process for 10 s; nothing was saved" in r.stderr
+    assert "Try again once the other netlog command (an import, a cron job), or the program that has the journal open" in r.stderr
     assert run_netlog("give", "pri", "after the lock", env=journal.env).returncode == 0
     assert [w for (w,) in rows(journal.db, "SELECT what FROM entry ORDER BY id")] == ["after the lock"]
 

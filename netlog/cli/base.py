@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 from netlog import __version__, exits
 from netlog.cli import state as st
 from netlog.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE, NetlogError
+from netlog.errors import UsageError as NetlogUsage
 from netlog.faults import pause
 
 
@@ -151,6 +152,8 @@ def root(
     ),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
 ) -> None:
+    if db is not None and not db.strip():
+        raise NetlogUsage("--db: the path is empty; give the journal file's path, or leave --db out for the default")
     st.state.db = db
     st.state.today_text = today
     st.today()  # a bad --today or NETLOG_TODAY fails here, before any work

@@ -6,6 +6,8 @@ imported at module level: --help and completion must stay fast.
 
 from __future__ import annotations
 
+import os
+import shlex
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -365,6 +367,10 @@ def backup(
         target = snap.default_target(journal, st.today())
     else:
         target = Path(path).expanduser()
+        if path.endswith(("/", os.sep)) and not target.is_dir():
+            from netlog.errors import NetlogError
+
+            raise NetlogError(f"there is no folder {path}; create it first (mkdir -p {shlex.quote(path)}), or give a file name")
         if target.is_dir():
             target = snap.default_target(target / journal.name, st.today())
     size = snap.backup(journal, target)
