@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from netlog import exits
-from netlog.errors import JournalRefused, StorageError
+from netlog.errors import JournalRefused, NetlogError, StorageError
 from netlog.faults import pause
 
 
@@ -490,6 +490,8 @@ def inspect_file(path: Path) -> tuple[int, int, int] | None:
             ro.close()
     except sqlite3.DatabaseError as e:
         raise damaged(path, e) from None
+    except UnicodeDecodeError:
+        raise damaged(path, "its schema holds text that is not UTF-8") from None
 
 
 def _header_matches_tables(conn: sqlite3.Connection, path: Path, version: int) -> None:
@@ -678,8 +680,22 @@ def _translate(e: Exception, where: Path | None) -> StorageError:
     return StorageError(f"{path} could not be used ({text}); nothing was saved. Run 'netlog check'")
 
 
-def _storage_failure(e: BaseException) -> bool:
-    return isinstance(e, sqlite3.OperationalError)
+def _storage_failure(e: BaseException, where: Path | None) -> NetlogError | None:
+    """The one line for what SQLite (or a row it gave back) said went wrong;
+    None for what is netlog's own bug."""
+    if isinstance(e, sqlite3.OperationalError):
+        return _translate(e, where)
+    if isinstance(e, sqlite3.IntegrityError):
+        rule = str(e).split("\n")[0]  # names columns and rules, never a row's text
+        return StorageError(
+            f"the journal refused the change: it breaks a rule of the journal ({rule}); nothing was saved. "
+            "Run 'netlog check': if it finds nothing, report this"
+        )
+    if isinstance(e, sqlite3.DatabaseError) and not isinstance(e, sqlite3.ProgrammingError):
+        return damaged(where or Path("the journal"), e)
+    if isinstance(e, UnicodeDecodeError):
+        return damaged(where or Path("the journal"), "some of its text is not UTF-8")
+    return None
 
 
 def _commit(conn: sqlite3.Connection) -> None:
@@ -749,8 +765,9 @@ class Journal:
                         pass
                 raise
         except Exception as e:
-            if _storage_failure(e):
-                raise _translate(e, self.path) from None
+            failure = _storage_failure(e, self.path)
+            if failure is not None:
+                raise failure from None
             raise
         if write:
             self._count_commit()
@@ -780,6 +797,32 @@ class Journal:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+    def damage(self) -> str | None:
+        """After an unexpected error: the damaged-journal line if SQLite's quick
+        check, or the type every column is declared with, finds the file
+        damaged (a row SQLite reads fine may still hold a number where text
+        belongs); None when it looks sound."""
+        if self.path is None:
+            return None
+        from netlog.io.check import wrong_types
+
+        try:
+            conn = sqlite_connect(reader_uri(self.path), self.path, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.Error:
+            return None
+        try:
+            problems = [r[0] for r in conn.execute("PRAGMA quick_check(1)")]
+            if problems != ["ok"]:
+                return damaged(self.path, f"SQLite's check says: {problems[0]}").message
+            wrong = wrong_types(conn)
+            return damaged(self.path, f"{wrong[0]}").message if wrong else None
+        except sqlite3.DatabaseError as e:
+            return damaged(self.path, e).message
+        except UnicodeDecodeError:
+            return damaged(self.path, "some of its text is not UTF-8").message
+        finally:
+            conn.close()
 
     def forget(self) -> None:
         """After deleting someone: move every page out of the WAL and empty it, so

@@ -90,8 +90,9 @@ class NetlogGroup(TyperGroup):
             else:
                 if os.environ.get("NETLOG_DEBUG"):
                     raise
-                # Never the exception's text: it may quote journal data.
-                fail(exits.unexpected(type(e).__name__))
+                # A damaged journal, when that is what it is; never the
+                # exception's text: it may quote journal data.
+                fail(st.damage() or exits.unexpected(type(e).__name__))
                 code = EXIT_FAILURE
         finally:
             st.close_all()

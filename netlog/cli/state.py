@@ -130,10 +130,19 @@ def forget_deleted() -> None:
         journal.forget()
 
 
+def damage() -> str | None:
+    """The damaged-journal line, if a journal this command opened is damaged."""
+    for journal in state.journals.values():
+        found = journal.damage()
+        if found:
+            return found
+    return None
+
+
 def close_all() -> None:
+    """Close every journal (kept in the list: the exit mapping may still look at them)."""
     for journal in state.journals.values():
         journal.close()
-    state.journals = {}
 
 
 def read_text(value: str | None, what: str, edit: bool = False) -> str | None:

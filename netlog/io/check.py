@@ -60,8 +60,8 @@ def check(path: Path) -> Health:
         return h
     try:
         _check(con, h)
-    except sqlite3.DatabaseError as e:
-        h.problems.append(f"SQLite can't read the file ({e})")
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as e:
+        h.problems.append(f"SQLite can't read the file ({e if isinstance(e, sqlite3.DatabaseError) else 'text that is not UTF-8'})")
         h.kind = "damaged"
     finally:
         con.close()
@@ -103,7 +103,7 @@ def _check(con: sqlite3.Connection, h: Health) -> None:
         h.lines.append(("schema objects", "; ".join(found[:4]) + ("; ..." if len(found) > 4 else "")))
         h.problems.append("the journal's tables, indexes or triggers are not those of its schema version")
         return
-    broken = broken_rules(con, version)
+    broken = broken_rules(con, version) + wrong_types(con)
     if broken:
         h.lines.append(("integrity", f"{len(broken)} problem(s): " + "; ".join(broken[:3])))
         h.problems.append("some rows break the schema's rules")
@@ -222,6 +222,28 @@ def broken_rules(con: sqlite3.Connection, version: int) -> list[str]:
         n = con.execute(f'SELECT count(*) FROM "{table}" WHERE {broken}').fetchone()[0]
         if n:
             out.append(f"CHECK constraint failed in {table} ({n} row{'' if n == 1 else 's'})")
+    return out
+
+
+_TYPES = {"INTEGER": ("integer",), "TEXT": ("text",), "DATE": ("text",), "BOOLEAN": ("integer",)}
+
+
+def wrong_types(con: sqlite3.Connection) -> list[str]:
+    """Columns holding a value of another type than declared (SQLite would
+    store one), as 'a number where text belongs in entry.what': one scan per
+    table, stopping at the first row."""
+    out = []
+    for table in ("contact", "tag", "contact_tag", "entry", "setting", "reported"):
+        columns = [(r[1], r[2].upper()) for r in con.execute(f'PRAGMA table_info("{table}")') if r[2].upper() in _TYPES]
+        if not columns:
+            continue
+        tests = " OR ".join(f"typeof({c}) NOT IN ('null', {', '.join(repr(t) for t in _TYPES[kind])})" for c, kind in columns)
+        row = con.execute(f'SELECT {", ".join(f"typeof({c})" for c, _ in columns)} FROM "{table}" WHERE {tests} LIMIT 1').fetchone()
+        if row is not None:
+            for (column, kind), found in zip(columns, row):
+                if found != "null" and found not in _TYPES[kind]:
+                    out.append(f"{table}.{column} holds {'a number' if found in ('integer', 'real') else found} where {kind.lower()} belongs")
+                    break
     return out
 
 
