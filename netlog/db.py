@@ -479,8 +479,19 @@ def inspect_file(path: Path) -> tuple[int, int, int] | None:
         return None
     if not head.startswith(SQLITE_MAGIC):
         raise JournalRefused(f"{path} is not a SQLite database, so not a netlog journal; choose another file with --db")
+    if len(head) >= 72 and int.from_bytes(head[68:72], "big", signed=True) == APPLICATION_ID:
+        version = int.from_bytes(head[60:64], "big", signed=True)
+        if version >= SCHEMA_VERSION:
+            return APPLICATION_ID, version, 1  # netlog's, and current: its header says all
+        # an upgrade is due: the tables are looked at through a connection that
+        # takes SQLite's locks (another netlog may be writing right now; the
+        # header in the file may lag behind its -wal)
+        uri = reader_uri(path)
+    else:
+        # not (yet) netlog's: looked at without writing anything beside it
+        uri = snapshot_uri(path)
     try:
-        ro = sqlite_connect(snapshot_uri(path), path, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        ro = sqlite_connect(uri, path, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             info = _describe(ro)
             if info[0] == APPLICATION_ID and info[1] < SCHEMA_VERSION:
@@ -558,14 +569,31 @@ def read_only_failure(path: Path, doing: str = "", outcome: str = "nothing was s
         )
     for side in (Path(f"{path}-wal"), Path(f"{path}-shm")):
         # left by a reader while the journal was read-only: SQLite can't write
-        # through them. Asked in this order, a side file another process
-        # deletes meanwhile (its last connection closing) is no problem.
-        if not os.access(side, os.W_OK) and os.path.lexists(side):
+        # through them. Other processes delete and make them at any moment
+        # (their last connection closing, the next opening): one stat says
+        # whether and how one is there, where two calls could see two files.
+        if not _writable_if_there(side):
             return (
                 f"can't {doing}: {side} beside it is read-only; {outcome}. "
                 f"Make it writable (chmod u+w {side}), or remove it while no netlog runs"
             )
     return None
+
+
+def _writable_if_there(path: Path) -> bool:
+    """False only for a file that is there and that this process may not write."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return True
+    uid = os.geteuid()
+    if uid == 0:
+        return True
+    if st.st_uid == uid:
+        return bool(st.st_mode & stat.S_IWUSR)
+    if st.st_gid in (os.getegid(), *os.getgroups()):
+        return bool(st.st_mode & stat.S_IWGRP)
+    return bool(st.st_mode & stat.S_IWOTH)
 
 
 def _create_private(path: Path) -> list[Path] | None:

@@ -372,7 +372,10 @@ def test_ctrl_c_while_netlog_starts_is_one_line_or_pythons_own_before_netlog_run
             assert (saved == 1) == err.endswith("after your change was saved\n"), err
             seen.add("netlog")
         elif p.returncode == 0:
-            assert saved == 1 and "Traceback" not in err
+            # done; Python may have said it was interrupted while reading its
+            # own .pth files (it goes on after that), never in netlog's code
+            assert saved == 1, err
+            assert all(_before_the_early_handler(line) for line in err.splitlines() if "/netlog/" in line), err
             seen.add("done")
         else:
             # Python's own: killed by the signal, or its KeyboardInterrupt from
@@ -384,23 +387,41 @@ def test_ctrl_c_while_netlog_starts_is_one_line_or_pythons_own_before_netlog_run
     assert "netlog" in seen, seen
 
 
-def test_a_side_file_deleted_while_netlog_looks_is_no_read_only_journal(cli, env, monkeypatch):
-    """Another process's last connection deletes -wal and -shm at any moment:
-    between netlog seeing one and asking whether it may write it, too."""
+def test_a_side_file_deleted_and_made_again_while_netlog_looks_is_no_read_only_journal(cli, env, monkeypatch):
+    """Other processes delete -wal and -shm and make them again at any moment
+    (their last connection closing, the next one opening): netlog must not
+    take a moment between two looks for a read-only file."""
     from netlog import db
 
     cli("add", "Ann Lee")
     wal = Path(f"{env.db}-wal")
-    real_access = os.access
+    real_access, real_stat = os.access, os.stat
+    calls = {"n": 0}
+
+    def churn() -> None:  # each look at the side file finds it gone, then back
+        calls["n"] += 1
+        if os.path.lexists(wal):
+            wal.unlink()
+        else:
+            wal.write_bytes(b"")
 
     def access(path, mode, **kw):  # type: ignore[no-untyped-def]
-        if str(path) == str(wal) and wal.exists():
-            wal.unlink()  # the other process closes just now
+        if str(path) == str(wal):
+            churn()
         return real_access(path, mode, **kw)
 
-    wal.write_bytes(b"")
+    def stat_(path, *args, **kw):  # type: ignore[no-untyped-def]
+        if str(path) == str(wal):
+            churn()
+        return real_stat(path, *args, **kw)
+
     monkeypatch.setattr(os, "access", access)
-    assert db.read_only_failure(env.db) is None
+    monkeypatch.setattr(os, "stat", stat_)
+    for start in (True, False):
+        if start != os.path.lexists(wal):
+            churn()
+        assert db.read_only_failure(env.db) is None
+    assert calls["n"]
 
 
 # -- files netlog writes beside the journal and its exports --------------------
@@ -643,3 +664,174 @@ def test_a_damaged_journal_is_called_damaged_never_unexpected(cli, env, tmp_path
             assert r.exit_code == 0 or len(said) == 1, (i, args, r.stderr)
             damaged += "is damaged" in r.stderr
     assert damaged > 30  # the corruptions did reach what the commands read
+
+
+def test_no_descriptor_on_a_held_journal_is_ever_opened_by_netlog(cli, env, tmp_path, monkeypatch):
+    """The class of the lock loss: while a connection of the process holds the
+    journal, netlog's own code opens no descriptor on it, its -wal or its
+    -shm (closing one would drop SQLite's locks). Every command that opens
+    the journal more than once, or reads files beside it, runs here with
+    Python's open() and os.open() watching."""
+    import builtins
+
+    from netlog import complete, db
+
+    cli("add", "Ann Lee", "--note", "card note")
+    cli("add", "Bob Ray")
+    cli("give", "ann", "first")
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "edited text" > "$1"\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("VISUAL", str(editor))
+    watched = {str(env.db), f"{env.db}-wal", f"{env.db}-shm"}
+    offences: list[str] = []
+    real_open, real_os_open = builtins.open, os.open
+
+    def guard(path: object) -> None:
+        if db._held and isinstance(path, (str, os.PathLike)) and os.path.abspath(os.fspath(path)) in watched:
+            offences.append(os.fspath(path))  # type: ignore[arg-type]
+
+    def watched_open(file, *args, **kw):  # type: ignore[no-untyped-def]
+        guard(file)
+        return real_open(file, *args, **kw)
+
+    def watched_os_open(path, *args, **kw):  # type: ignore[no-untyped-def]
+        guard(path)
+        return real_os_open(path, *args, **kw)
+
+    monkeypatch.setattr(builtins, "open", watched_open)
+    monkeypatch.setattr(os, "open", watched_os_open)
+    people = tmp_path / "people.csv"
+    people.write_text("Name\nCat New\n")
+    for args in (["edit", "ann", "--edit"], ["amend", "1", "--edit"], ["merge", "ann", "bob", "--yes"], ["give", "ann", "x"],
+                 ["undo"], ["import", "csv", str(people)], ["remind", "--new-only"], ["backup", str(tmp_path / "b.db")],
+                 ["check"], ["export", "json", "-o", str(tmp_path / "e.json")], ["export", "csv", str(tmp_path / "csv")],
+                 ["where"], ["show", "ann"], ["rm", "cat", "--yes"]):
+        cli(*args, code=None)
+    complete.fast_complete({"_NETLOG_COMPLETE": "complete_bash", "COMP_WORDS": "netlog give a", "COMP_CWORD": "2", **env.env})
+    assert offences == []
+    assert db._held == {}  # and every connection was closed
+    assert run_netlog("check", env=env.env).returncode == 0
+
+
+# -- everything at once ----------------------------------------------------------
+
+
+def test_many_writers_at_once_lose_nothing_and_report_the_truth(env, cli, tmp_path):
+    """rm, merge, edit --edit, undo, give, import and remind --new-only run
+    together in real processes for a while (NETLOG_STRESS_SECONDS, 12 by
+    default). Then every write reported saved is there, nothing reported as
+    failed is, nothing said 'unexpected', and netlog check passes."""
+    import json
+    import re
+    import uuid
+
+    seconds = float(os.environ.get("NETLOG_STRESS_SECONDS", "12"))
+    for group, n in (("G", 6), ("R", 40), ("M", 40), ("E", 4)):
+        people = tmp_path / f"{group}.csv"
+        people.write_text("Name\n" + "".join(f"{group}{i:03d} Person\n" for i in range(n)))
+        cli("import", "csv", str(people), "--tag", group.lower())
+    before = {}  # the setup's gives: undo may take them back too
+    for i in range(40):
+        said = cli("give", f"M{i:03d} Person", f"before merge {i}").stderr
+        before[i] = int(re.search(r"Saved #(\d+)", said).group(1))
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "%s" "$NOTE" > "$1"\n')
+    editor.chmod(0o755)
+    deadline = time.monotonic() + seconds
+    log: list[tuple[str, list[str], int, str, str]] = []  # (worker, args, code, stdout, stderr)
+    notes_saved: dict[str, set[str]] = {}
+    lock = threading.Lock()
+
+    def run(worker: str, args: list[str], extra: dict[str, str] | None = None) -> tuple[int, str, str]:
+        p = subprocess.run([sys.executable, "-m", "netlog", *args], env={**env.env, **(extra or {})}, capture_output=True,
+                           text=True, stdin=subprocess.DEVNULL, timeout=120)
+        with lock:
+            log.append((worker, args, p.returncode, p.stdout, p.stderr))
+        return p.returncode, p.stdout, p.stderr
+
+    def giver() -> None:
+        while time.monotonic() < deadline:
+            run("give", ["give", f"G{uuid.uuid4().int % 6:03d} Person", f"g-{uuid.uuid4().hex[:10]}"])
+
+    def remover() -> None:
+        for i in range(40):
+            if time.monotonic() > deadline:
+                return
+            run("rm", ["rm", f"R{i:03d} Person", "--yes"])
+
+    def merger() -> None:
+        for i in range(0, 40, 2):
+            if time.monotonic() > deadline:
+                return
+            run("merge", ["merge", f"M{i:03d} Person", f"M{i + 1:03d} Person", "--yes"])
+
+    def editor_() -> None:
+        while time.monotonic() < deadline:
+            note, name = f"n-{uuid.uuid4().hex[:10]}", f"E{uuid.uuid4().int % 4:03d} Person"
+            code, _, _ = run("edit", ["edit", name, "--edit"], {"VISUAL": str(editor), "NOTE": note})
+            if code == 0:
+                with lock:
+                    notes_saved.setdefault(name, set()).add(note)
+
+    def undoer() -> None:
+        while time.monotonic() < deadline:
+            run("undo", ["undo"])
+            time.sleep(0.2)
+
+    def importer() -> None:
+        while time.monotonic() < deadline:
+            tag = uuid.uuid4().hex[:8]
+            f = tmp_path / f"imp-{tag}.csv"
+            f.write_text("Name\n" + "".join(f"I{tag} {j}\n" for j in range(50)))
+            run("import", ["import", "csv", str(f)])
+
+    def reminder() -> None:
+        while time.monotonic() < deadline:
+            run("remind", ["remind", "--new-only"], {"NETLOG_TODAY": "2027-06-01"})
+
+    workers = [threading.Thread(target=t) for t in (giver, giver, remover, merger, editor_, undoer, importer, reminder)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=seconds + 300)
+
+    Path(os.environ.get("NETLOG_STRESS_LOG", os.devnull)).write_text("\n".join(repr(line) for line in log))
+    for worker, args, code, out, err in log:
+        assert "unexpected" not in err and "Traceback" not in err, (worker, args, err)
+        assert code in (0, 1) or (worker == "undo" and code == 1), (worker, args, code, err)
+        if code:
+            assert "stayed locked" in err or (worker == "undo" and "nothing to undo" in err), (worker, args, err)
+    assert sum(1 for w, *_ in log if w in ("rm", "merge")) >= 10, "too few rm and merge ran to prove anything"
+
+    checked = run_netlog("check", env=env.env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    entries = {e["id"]: e for e in json.loads(run_netlog("log", "--limit", "0", "--json", env=env.env).stdout)}
+    whats = {e["what"] for e in entries.values()}
+    contacts = {c["name"]: c for c in json.loads(run_netlog("contacts", "--json", env=env.env).stdout)}
+    undone = {int(i) for _, _, code, _, err in log if code == 0 for i in re.findall(r"Undone: removed #(\d+)", err)}
+    for worker, args, code, out, err in log:
+        if worker == "give":
+            saved = re.search(r"Saved #(\d+)", err)
+            assert (code == 0) == bool(saved), err
+            if code == 0 and int(saved.group(1)) not in undone:
+                assert args[2] in whats, (args, err)
+            if code:
+                assert args[2] not in whats, (args, err)
+        elif worker == "rm":
+            assert (args[1] not in contacts) == (code == 0), (args, err)
+        elif worker == "merge":
+            assert (args[2] not in contacts) == (code == 0), (args, err)
+        elif worker == "import":
+            names = [f"I{args[2].rsplit('imp-', 1)[1][:8]} {j}" for j in range(50)]
+            present = [n in contacts for n in names]
+            assert all(present) if code == 0 else not any(present), (args, err)
+    for name, c in contacts.items():
+        if name.startswith("M") and c["name"][1:4].isdigit() and int(c["name"][1:4]) % 2 == 0:
+            i = int(c["name"][1:4])
+            mine = [e for e in entries.values() if e["contact"] == name and e["what"].startswith("before merge")]
+            merged = f"M{i + 1:03d} Person" not in contacts
+            expected = [before[i]] + ([before[i + 1]] if merged else [])
+            assert sorted(e["id"] for e in mine) == [n for n in expected if n not in undone], (name, mine, undone)
+    for name, saved_notes in notes_saved.items():
+        assert contacts[name]["note"] in saved_notes, (name, contacts[name]["note"])  # the last edit that was saved

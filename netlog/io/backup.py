@@ -67,8 +67,12 @@ def backup(journal: Path, target: Path) -> int:
                 copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
             finally:
                 copy.close()
-        except sqlite3.Error as e:
+        except sqlite3.OperationalError as e:
             raise StorageError(_sqlite_problem(e, journal, target)) from None
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as e:
+            from netlog.db import damaged
+
+            raise damaged(journal, e if isinstance(e, sqlite3.DatabaseError) else "some of its text is not UTF-8") from None
         if verdict != [("ok",)]:
             raise StorageError(f"the copy of {journal} failed its integrity check; nothing was written. Run 'netlog check'")
         os.chmod(tmp, 0o600)
