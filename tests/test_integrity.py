@@ -835,3 +835,26 @@ def test_many_writers_at_once_lose_nothing_and_report_the_truth(env, cli, tmp_pa
             assert sorted(e["id"] for e in mine) == [n for n in expected if n not in undone], (name, mine, undone)
     for name, saved_notes in notes_saved.items():
         assert contacts[name]["note"] in saved_notes, (name, contacts[name]["note"])  # the last edit that was saved
+
+
+def test_a_journal_you_cannot_read_is_said_so_not_damaged(cli, env, monkeypatch):
+    """Run as root (which reads every file), the refusal is made by the system
+    call itself: what netlog says of it is what is tested."""
+    import errno
+
+    cli("add", "Ann Lee")
+    if os.geteuid() != 0:
+        env.db.chmod(0)
+    else:
+        real = os.open
+
+        def refuse(path, *args, **kw):  # type: ignore[no-untyped-def]
+            if os.fspath(path) == str(env.db):
+                raise PermissionError(errno.EACCES, "Permission denied", str(path))
+            return real(path, *args, **kw)
+
+        monkeypatch.setattr(os, "open", refuse)
+    for args in (["check"], ["contacts"]):
+        r = cli(*args, code=1)
+        assert "permission denied" in r.stderr and r.stderr.count("\n") == 1, r.stderr
+        assert "damaged" not in r.stderr and "backup" not in r.stderr, r.stderr

@@ -667,3 +667,4 @@ def test_cron_remind_and_import_while_interactive_writes_fire(journal, tmp_path)
     assert {w for (w,) in rows(journal.db, "SELECT what FROM entry")} == {f"w{i}" for i in range(6)}
     assert rows(journal.db, "SELECT count(*) FROM contact")[0][0] == 2 + 3000
     assert integrity(journal.db) == "ok"
+

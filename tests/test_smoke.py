@@ -1,4 +1,4 @@
-from conftest import TODAY
+from conftest import REPO, TODAY
 
 
 def test_first_session(cli, env):
@@ -58,3 +58,14 @@ def test_the_readme_set_up_commands_are_the_ones_ci_runs():
     assert tests.count("\n") == 0 and "pytest" in tests
     ci = [line for line in (root / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
     assert ci[-1] == tests
+
+
+def test_every_test_readme_names_as_proof_exists():
+    """README's promises name the tests that prove them: each must be there."""
+    import re
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(?:tests/\w+\.py::)?(test_\w+)`", readme))
+    defined = {m for p in (REPO / "tests").glob("test_*.py") for m in re.findall(r"^def (test_\w+)", p.read_text(encoding="utf-8"), re.M)}
+    assert len(named) > 40
+    assert sorted(named - defined) == []
