@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import signal
+import _signal as signal  # the C module: signal.py would load enum at start-up
 import sys
 
 from netlog import exits

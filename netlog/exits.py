@@ -9,7 +9,10 @@ output that can't be written) is told in words that say the change was saved.
 from __future__ import annotations
 
 import errno
-from typing import Any, TextIO
+
+TYPE_CHECKING = False  # typing itself costs start-up time the --help path can't pay
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 committed = 0  # write transactions committed by this command
 owns_process = False  # set by the entry point: the command is the whole process
