@@ -6,6 +6,7 @@ Run from the repository, with the interpreter that runs netlog:
     .venv/bin/python tests/bench/bench.py              # full run (~10 min on 2 cores)
     .venv/bin/python tests/bench/bench.py --quick      # smaller journals, 3 runs, no peers
     .venv/bin/python tests/bench/bench.py --runs 15 --json-out bench.json
+    .venv/bin/python tests/bench/bench.py --compare 0d334c8 HEAD   # two commits, in turns
 
 What it does
 - builds two journals with ``netlog demo --seed`` (1,000 contacts / 10,000
@@ -27,6 +28,11 @@ What it does
   root), else skipped with the reason printed.
 - prints one table with each figure beside its target, and writes the same
   as JSON with ``--json-out``.
+- ``--compare REV_A REV_B``: each revision's netlog/ exported by ``git
+  archive`` under the cache dir and run first on PYTHONPATH, with journals
+  built by its own ``netlog demo``; every row is run for A and B in turns (A,
+  floor, B, floor, A, ...) and one table gives median A, median B, B/A and
+  whether B is within 10% of A.
 
 It is not a test: pytest never collects it (pyproject.toml's norecursedirs), and
 no test asserts on time.
@@ -35,6 +41,7 @@ no test asserts on time.
 from __future__ import annotations
 
 import argparse
+import copy
 import hashlib
 import json
 import os
@@ -184,6 +191,8 @@ class Context:
         self.cache = Path(args.cache_dir).expanduser()
         self.cache.mkdir(parents=True, exist_ok=True)
         self.sizes = QUICK_SIZES if args.quick else FULL_SIZES
+        self.compare = bool(args.compare)
+        self.sides: list[Side] = []  # the netlogs under test: one, or A and B with --compare
         home = self.work / "home"
         self.base_env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -207,33 +216,139 @@ class Context:
         e.update(extra)
         return e
 
-    def netlog(self, *args: str) -> list[str]:
-        return [self.py, "-m", "netlog", *args]
-
     def cleanup(self) -> None:
         if not self.args.keep:
             shutil.rmtree(self.work, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------
+# The netlog under test: this interpreter's own, or two revisions (--compare)
+
+
+class Side:
+    """One netlog under test, with its own journals and copies of them.
+
+    Normal mode has one: the interpreter's own netlog (the editable install),
+    run exactly as before, in the work dir itself. --compare has two, A and B:
+    each revision's netlog/ exported under the cache dir and put first on
+    PYTHONPATH, its journals built by its own `netlog demo` (the schema may
+    differ between revisions), its copies in a subdirectory of the work dir."""
+
+    def __init__(self, ctx: Context, name: str, work: Path, rev: str = "", commit: str = "", tree: str = "", root: Path | None = None) -> None:
+        self.ctx = ctx
+        self.name = name  # "" in normal mode, else "A" or "B"
+        self.rev = rev  # as asked: "HEAD", "0d334c8"
+        self.commit = commit
+        self.tree = tree  # git tree hash of REV:netlog, the key of its export and journals
+        self.root = root  # put first on PYTHONPATH; None = the interpreter's own netlog
+        self.work = work
+        self.journals: dict[str, Journal] = {}
+        self.reads: dict[str, Path] = {}  # read-only copies, by journal label
+        self.write_large: Path | None = None
+
+    def nl(self, *args: str) -> list[str]:
+        return [self.ctx.py, "-m", "netlog", *args]
+
+    def env(self, db: Path | str | None = None, **extra: str) -> dict[str, str]:
+        if self.root is not None:
+            extra = {"PYTHONPATH": str(self.root), **extra}
+        return self.ctx.env(db, **extra)
+
+    def read_env(self, label: str, **extra: str) -> dict[str, str]:
+        return self.env(self.reads[label], **extra)
+
+    def title(self) -> str:
+        return f"{self.name} = {self.rev} (commit {self.commit[:10]}, netlog/ tree {self.tree[:10]})" if self.name else "this tree"
+
+
+def git(*args: str) -> str:
+    r = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"bench: git {' '.join(args)} failed: {r.stderr.strip()[-300:]}")
+    return r.stdout.strip()
+
+
+def export_revision(ctx: Context, rev: str) -> tuple[str, str, Path]:
+    """(commit, tree, root): REV's netlog/ as a plain directory under the cache
+    dir, by `git archive`, which only reads the repository (the work tree, the
+    index and the list of worktrees stay as they are while someone edits
+    them). Named by the tree hash of REV:netlog, not by the commit or the
+    file names in it: two commits with the same package share one export, a
+    moving ref (HEAD) never gets a stale one, and a later layout (netlog/db.py
+    moved into a netlog/storage/ package) needs nothing here. Extracted
+    beside and renamed into place, so an interrupted run leaves no half
+    export that a later run would take."""
+    commit = git("rev-parse", "--verify", f"{rev}^{{commit}}")
+    tree = git("rev-parse", "--verify", f"{commit}:netlog")
+    root = ctx.cache / "revs" / f"netlog-{tree[:12]}"
+    if not (root / "netlog" / "__init__.py").is_file():
+        log(f"{rev}: exporting netlog/ of {commit[:10]} into {root}")
+        tmp = root.with_name(f"{root.name}.tmp{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", commit, "netlog"], capture_output=True)
+        untar = subprocess.run(["tar", "-x", "-C", str(tmp)], input=archive.stdout, capture_output=True)
+        if archive.returncode != 0 or untar.returncode != 0:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise SystemExit(f"bench: can't export netlog/ of {rev}: {(archive.stderr + untar.stderr).decode(errors='replace').strip()[-300:]}")
+        shutil.rmtree(root, ignore_errors=True)
+        tmp.rename(root)
+    return commit, tree, root
+
+
+def check_import(ctx: Context, side: Side) -> None:
+    """Stop unless `python -m netlog` under this side's PYTHONPATH imports the
+    export, not the editable install in the venv. It does today because the
+    install's finder is appended to sys.meta_path, after the PYTHONPATH
+    entries; should that ever change, B would silently measure the work tree."""
+    assert side.root is not None
+    code = "import importlib.util, netlog; print(netlog.__file__); print(importlib.util.find_spec('netlog.__main__').origin)"
+    r = subprocess.run([ctx.py, "-c", code], env=side.env(), cwd=str(ctx.work), capture_output=True, text=True)
+    want = (side.root / "netlog").resolve()
+    got = [Path(line).resolve().parent for line in r.stdout.splitlines()]
+    if r.returncode != 0 or len(got) != 2 or any(g != want for g in got):
+        raise SystemExit(f"bench: {side.name} = {side.rev}: python -m netlog would not run {want} (exit {r.returncode}, got {r.stdout.strip()!r} {r.stderr.strip()[-200:]!r})")
+    log(f"{side.title()}: python -m netlog imports {want}")
+
+
+def make_sides(ctx: Context) -> list[Side]:
+    if not ctx.compare:
+        return [Side(ctx, "", ctx.work)]
+    sides = []
+    for name, rev in zip("AB", ctx.args.compare):
+        commit, tree, root = export_revision(ctx, rev)
+        work = ctx.work / name
+        work.mkdir()
+        side = Side(ctx, name, work, rev, commit, tree, root)
+        check_import(ctx, side)
+        sides.append(side)
+    return sides
+
+
+# --------------------------------------------------------------------------
 # Which commands exist yet
 
 
-_exists_cache: dict[tuple[str, ...], bool] = {}
+_exists_cache: dict[tuple[str, tuple[str, ...]], bool] = {}
 
 
-def command_exists(ctx: Context, words: tuple[str, ...]) -> bool:
-    """`netlog WORDS --help` succeeds: the command is there."""
+def command_exists(side: Side, words: tuple[str, ...]) -> bool:
+    """`netlog WORDS --help` succeeds: the command is there (in this side's netlog)."""
     if not words:
         return True
-    if words not in _exists_cache:
-        r = run_once(ctx.netlog(*words, "--help"), ctx.env(ctx.work / "absent.db"), 60)
-        _exists_cache[words] = r.rc == 0 and b"Usage" in r.out
-    return _exists_cache[words]
+    if (side.name, words) not in _exists_cache:
+        r = run_once(side.nl(*words, "--help"), side.env(side.work / "absent.db"), 60)
+        _exists_cache[side.name, words] = r.rc == 0 and b"Usage" in r.out
+    return _exists_cache[side.name, words]
 
 
 # --------------------------------------------------------------------------
 # Journals
+
+
+def side_tag(side: Side | None) -> str:
+    """What follows a row or journal in the log: ' A' or ' B', nothing in normal mode."""
+    return f" {side.name}" if side is not None and side.name else ""
 
 
 def copy_journal(src: Path, dst: Path) -> Path:
@@ -361,31 +476,61 @@ class Journal:
     prefix: str = "pri"  # what Tab completes: "pri" when some name has it, as in the issue
 
 
-def build_journal(ctx: Context, label: str) -> Journal:
-    contacts, entries = ctx.sizes[label]
-    has_demo = command_exists(ctx, ("demo",))
-    builder = "demo" if has_demo else "fallback"
-    # the generator's and the schema's sources are part of the key: a changed
-    # demo.py or db.py (a new migration) builds anew, so no timed run upgrades
-    sources = [REPO / "netlog" / "db.py"] + ([REPO / "netlog" / "demo.py"] if has_demo else [])
+def tree_digest(top: Path) -> str:
+    """A hash of every file under netlog/ but bytecode and editor litter. The
+    journal's key: whichever module holds the schema or the generator
+    (netlog/db.py today, a netlog/storage/ package later), a change to it
+    builds anew, so no timed run upgrades a journal. A file that goes while
+    it is read (someone is editing the tree) counts as absent."""
     h = hashlib.sha256()
-    for source in sources:
-        h.update(source.read_bytes() if source.exists() else b"")
-    digest = h.hexdigest()[:8]
-    path = ctx.cache / f"{builder}-{digest}-{contacts}c-{entries}e-seed{ctx.args.seed}-today{TODAY}.db"
+    for path in sorted(top.rglob("*")):
+        rel = path.relative_to(top)
+        if "__pycache__" in rel.parts or any(part.startswith(".") for part in rel.parts) or path.suffix in (".pyc", ".swp") or path.name.endswith("~"):
+            continue
+        try:
+            data = path.read_bytes() if path.is_file() else None
+        except (FileNotFoundError, IsADirectoryError):
+            data = None
+        if data is not None:
+            h.update(str(rel).encode() + b"\0" + data + b"\0")
+    return h.hexdigest()[:8]
+
+
+def prune_stale(keep: Path, pattern: str) -> None:
+    """Remove the journals of this size built from an earlier state of the
+    work tree: its key changes with every edit under netlog/, and a large
+    journal is some 180 MB. A revision's journals (rev-TREE-...) stay: a
+    commit's tree comes back in the next --compare."""
+    for old in keep.parent.glob(pattern + ".*"):
+        if old.suffix in (".db", ".json") and old.with_suffix(".db") != keep:
+            log(f"removing a stale journal: {old.name}")
+            old.unlink(missing_ok=True)
+
+
+def build_journal(ctx: Context, side: Side, label: str) -> Journal:
+    contacts, entries = ctx.sizes[label]
+    has_demo = command_exists(side, ("demo",))
+    if side.root is not None and not has_demo:
+        raise SystemExit(f"bench: {side.name} = {side.rev} has no 'netlog demo'; --compare builds each revision's journals with its own")
+    builder = "demo" if has_demo else "fallback"
+    # the generator and the schema are part of the key: all of netlog/ (a
+    # revision's git tree hash, or a hash of the work tree's files), so a new
+    # migration or demo builds anew and each revision has journals of its own
+    prefix = f"rev-{side.tree[:12]}-{builder}" if side.tree else f"{builder}-{tree_digest(REPO / 'netlog')}"
+    path = ctx.cache / f"{prefix}-{contacts}c-{entries}e-seed{ctx.args.seed}-today{TODAY}.db"
     meta = path.with_suffix(".json")
     j = Journal(label, contacts, entries, path, builder)
     if path.exists() and meta.exists() and not ctx.args.rebuild:
-        log(f"{label} journal: cached {path.name}")
+        log(f"{label} journal{side_tag(side)}: cached {path.name}")
     else:
         for p in (path, meta):
             if p.exists():
                 p.unlink()
-        tmp = ctx.work / f"building-{path.name}"
-        log(f"{label} journal: building {contacts:,} contacts / {entries:,} entries with {builder} ...")
+        tmp = side.work / f"building-{path.name}"
+        log(f"{label} journal{side_tag(side)}: building {contacts:,} contacts / {entries:,} entries with {builder} ...")
         if has_demo:
-            argv = ctx.netlog("--db", str(tmp), "demo", "--contacts", str(contacts), "--entries", str(entries), "--seed", str(ctx.args.seed))
-            r = run_once(argv, ctx.env(tmp), 3600)
+            argv = side.nl("--db", str(tmp), "demo", "--contacts", str(contacts), "--entries", str(entries), "--seed", str(ctx.args.seed))
+            r = run_once(argv, side.env(tmp), 3600)
             if r.rc != 0:
                 raise SystemExit(f"bench: netlog demo failed (exit {r.rc}): {r.err.strip()[-800:]}")
             j.build = r
@@ -402,7 +547,9 @@ def build_journal(ctx: Context, label: str) -> Journal:
             Path(f"{tmp}{suffix}").unlink(missing_ok=True)
         shutil.move(str(tmp), path)
         meta.write_text(json.dumps({"builder": builder, "ms": j.build.ms, "kib": j.build.kib, "at": datetime.now().isoformat(), **stats}))
-        log(f"{label} journal: built in {j.build.ms / 1000:.1f} s")
+        if not side.tree:
+            prune_stale(path, f"{builder}-????????-{contacts}c-{entries}e-seed{ctx.args.seed}-today{TODAY}")
+        log(f"{label} journal{side_tag(side)}: built in {j.build.ms / 1000:.1f} s")
     stats = json.loads(meta.read_text())
     got_c, got_e = stats["contacts"], stats["entries"]
     j.busiest, j.busiest_entries, j.prefix = stats["busiest"], stats["busiest_entries"], stats["prefix"]
@@ -478,6 +625,7 @@ class Row:
     peer_key: str | None = None  # no slower than this row
     verdict: str = ""
     notes: list[str] = field(default_factory=list)
+    side: Side | None = None  # the netlog it ran; None for a row never measured
 
     @property
     def median(self) -> float | None:
@@ -496,7 +644,10 @@ class Row:
         return max(self.kib) / 1024 if self.kib else None
 
 
-Maker = Callable[[int], tuple[list[str], dict[str, str]]]
+# (side, run number) -> (argv, env); -1 is the warm-up. Makers that don't
+# depend on netlog (floors, peers) ignore the side.
+Maker = Callable[[Side, int], tuple[list[str], dict[str, str]]]
+Check = Callable[[Side, Run], str]  # what is wrong with a run's output, or ""
 
 
 class Bench:
@@ -505,8 +656,23 @@ class Bench:
         self.rows: list[Row] = []
         self.floors: dict[str, tuple[str, Maker]] = {}
 
-    def row(self, key: str) -> Row | None:
-        return next((r for r in self.rows if r.key == key), None)
+    def row(self, key: str, side: Side | None = None) -> Row | None:
+        """The row KEY of SIDE (with --compare each key has one per side)."""
+        return next((r for r in self.rows if r.key == key and (side is None or r.side is None or r.side is side)), None)
+
+    def per_side(self, row: Row) -> list[Row]:
+        """The row once per netlog under test: itself in normal mode; with
+        --compare a copy for A and one for B, each with sample lists of its
+        own, which measure_many then runs in turns."""
+        if len(self.ctx.sides) == 1:
+            row.side = self.ctx.sides[0]
+            return [row]
+        copies = []
+        for side in self.ctx.sides:
+            one = copy.deepcopy(row)
+            one.side = side
+            copies.append(one)
+        return copies
 
     def wanted(self, key: str) -> bool:
         return not self.ctx.args.only or key.startswith("floor-") or bool(re.search(self.ctx.args.only, key))
@@ -514,32 +680,36 @@ class Bench:
     def add_floor(self, name: str, label: str, maker: Maker) -> None:
         self.floors[name] = (label, maker)
 
-    def measure(self, row: Row, maker: Maker, runs: int, *, needs: tuple[str, ...] = (), check_output: Callable[[Run], str] | None = None) -> Row:
-        return self.measure_many([(row, maker)], runs, needs=needs, check_output=check_output)[0]
+    def measure(self, row: Row, maker: Maker, runs: int, *, needs: tuple[str, ...] = (), check_output: Check | None = None) -> list[Row]:
+        """The row's runs: one row in normal mode, A's and B's with --compare."""
+        return self.measure_many([(row, maker)], runs, needs=needs, check_output=check_output)
 
-    def measure_many(
-        self, items: list[tuple[Row, Maker]], runs: int, *, needs: tuple[str, ...] = (), check_output: Callable[[Run], str] | None = None
-    ) -> list[Row]:
+    def measure_many(self, items: list[tuple[Row, Maker]], runs: int, *, needs: tuple[str, ...] = (), check_output: Check | None = None) -> list[Row]:
         """Each row's runs, taken in turns (floor, first, floor, second, ...,
         floor, first, ...): a burst of load on a busy machine then falls on
         every row alike, as on the floor. The small and large journal of a
-        report are measured so, since the issue compares them (×S)."""
+        report are measured so, since the issue compares them (×S), and so
+        are A and B with --compare (A, floor, B, floor, A, ...), since B/A
+        is the figure there."""
         ready: list[tuple[Row, Maker]] = []
-        for row, maker in items:
-            self.rows.append(row)
-            if self._ready(row, maker, needs, check_output):
-                ready.append((row, maker))
+        rows: list[Row] = []
+        for item, maker in items:
+            for row in self.per_side(item):
+                self.rows.append(row)
+                rows.append(row)
+                if self._ready(row, maker, needs, check_output):
+                    ready.append((row, maker))
         floors = {row.floor: self.floors.get(row.floor) for row, _ in ready}
         timeout = self.ctx.args.timeout
         for row, _ in ready:
             floor = floors[row.floor]
             if floor:
-                row.floor_samples.append(run_once(*floor[1](0), timeout).ms)
+                row.floor_samples.append(run_once(*floor[1](row.side, 0), timeout).ms)
         for i in range(runs):
             for row, maker in ready:
                 if row.status != "ok":
                     continue
-                argv, env = maker(i)
+                argv, env = maker(row.side, i)
                 r = run_once(argv, env, timeout)
                 if r.rc != 0:
                     row.status, row.reason = "error", f"run {i}: exit {r.rc}: {(r.err.strip().splitlines() or [''])[-1][:200]}"
@@ -551,13 +721,13 @@ class Bench:
                 row.io.append((r.majflt, r.inblock))
                 floor = floors[row.floor]
                 if floor:
-                    row.floor_samples.append(run_once(*floor[1](i + 1), timeout).ms)
+                    row.floor_samples.append(run_once(*floor[1](row.side, i + 1), timeout).ms)
         for row, _ in ready:
             if row.status == "ok":
-                log(f"{row.what} [{row.journal}]: median {row.median:.0f} ms, floor {row.floor_median or 0:.0f} ms, peak {row.peak_mib:.1f} MiB")
-        return [row for row, _ in items]
+                log(f"{row.what} [{row.journal}]{side_tag(row.side)}: median {row.median:.0f} ms, floor {row.floor_median or 0:.0f} ms, peak {row.peak_mib:.1f} MiB")
+        return rows
 
-    def _ready(self, row: Row, maker: Maker, needs: tuple[str, ...], check_output: Callable[[Run], str] | None) -> bool:
+    def _ready(self, row: Row, maker: Maker, needs: tuple[str, ...], check_output: Check | None) -> bool:
         """Whether the row is to be measured, after its warm-up run (page
         cache, .pyc files) worked."""
         if row.status != "ok":
@@ -565,21 +735,22 @@ class Bench:
         if not self.wanted(row.key):
             row.status, row.reason = "skipped", f"not matched by --only {self.ctx.args.only}"
             return False
-        if needs and not command_exists(self.ctx, needs):
+        assert row.side is not None
+        if needs and not command_exists(row.side, needs):
             row.status, row.reason = "missing", f"'netlog {' '.join(needs)}' does not exist yet"
-            log(f"{row.what} [{row.journal}]: missing")
+            log(f"{row.what} [{row.journal}]{side_tag(row.side)}: missing")
             return False
         floor = self.floors.get(row.floor)
         timeout = self.ctx.args.timeout
-        log(f"{row.what} [{row.journal}]: runs ...")
+        log(f"{row.what} [{row.journal}]{side_tag(row.side)}: runs ...")
         if floor:
-            run_once(*floor[1](-1), timeout)
-        w = run_once(*maker(-1), timeout)
+            run_once(*floor[1](row.side, -1), timeout)
+        w = run_once(*maker(row.side, -1), timeout)
         if w.rc != 0:
             row.status, row.reason = "error", f"exit {w.rc}: {(w.err.strip().splitlines() or [''])[-1][:200]}"
             log(f"  error: {row.reason}")
             return False
-        problem = check_output(w) if check_output else ""
+        problem = check_output(row.side, w) if check_output else ""
         if problem:
             row.status, row.reason = "error", problem
             log(f"  error: {problem}")
@@ -744,29 +915,35 @@ def plan(ctx: Context, bench: Bench) -> dict[str, Any]:
     runs = args.runs
     slow_runs = max(3, min(runs, args.slow_runs))
     info: dict[str, Any] = {}
-    small = build_journal(ctx, "small")
-    large = build_journal(ctx, "large")
-    info["journals"] = {
-        j.label: {"contacts": j.contacts, "entries": j.entries, "builder": j.builder, "cached": str(j.path), "busiest": j.busiest, "busiest_entries": j.busiest_entries}
-        for j in (small, large)
-    }
-    for j in (small, large):
-        log(f"{j.label}: {j.contacts:,} contacts / {j.entries:,} entries ({j.builder}); busiest contact {j.busiest!r} with {j.busiest_entries:,} entries")
+    for side in ctx.sides:
+        side.journals = {label: build_journal(ctx, side, label) for label in ("small", "large")}
+        journals = {
+            j.label: {"contacts": j.contacts, "entries": j.entries, "builder": j.builder, "cached": str(j.path), "busiest": j.busiest, "busiest_entries": j.busiest_entries}
+            for j in side.journals.values()
+        }
+        if side.name:
+            info.setdefault("sides", {})[side.name] = {"rev": side.rev, "commit": side.commit, "tree": side.tree, "root": str(side.root), "journals": journals}
+        else:
+            info["journals"] = journals
+        for j in side.journals.values():
+            log(f"{j.label}{side_tag(side)}: {j.contacts:,} contacts / {j.entries:,} entries ({j.builder}); busiest contact {j.busiest!r} with {j.busiest_entries:,} entries")
+        side.reads = {label: copy_journal(j.path, side.work / f"read-{label}.db") for label, j in side.journals.items()}
+        side.write_large = copy_journal(side.journals["large"].path, side.work / "write-large.db")
     w = ctx.work
-    reads = {j.label: copy_journal(j.path, w / f"read-{j.label}.db") for j in (small, large)}
-    write_large = copy_journal(large.path, w / "write-large.db")
+    # with --compare the floors work on A's journal: they are the same process for both
+    small, large = ctx.sides[0].journals["small"], ctx.sides[0].journals["large"]
     floor_db = copy_journal(large.path, w / "floor-large.db")
 
     py = ctx.py
-    bench.add_floor("py", "python -c pass", lambda i: ([py, "-c", "pass"], ctx.env()))
+    bench.add_floor("py", "python -c pass", lambda s, i: ([py, "-c", "pass"], ctx.env()))
     insert_code = (
         "import sqlite3,sys;c=sqlite3.connect(sys.argv[1]);"
         "c.execute(\"INSERT INTO entry (contact_id,type,what,day,created_at) VALUES (1,'note','floor',?,?)\",(sys.argv[2],sys.argv[2]+'T12:00:00'));"
         "c.commit();c.close()"
     )
     select_code = "import sqlite3,sys;c=sqlite3.connect(sys.argv[1]);print(c.execute('SELECT name FROM contact WHERE id=?',(1,)).fetchone()[0]);c.close()"
-    bench.add_floor("ins", "sqlite3 one-row INSERT (large)", lambda i: ([py, "-c", insert_code, str(floor_db), TODAY], ctx.env()))
-    bench.add_floor("sel", "sqlite3 one-row SELECT (large)", lambda i: ([py, "-c", select_code, str(floor_db)], ctx.env()))
+    bench.add_floor("ins", "sqlite3 one-row INSERT (large)", lambda s, i: ([py, "-c", insert_code, str(floor_db), TODAY], ctx.env()))
+    bench.add_floor("sel", "sqlite3 one-row SELECT (large)", lambda s, i: ([py, "-c", select_code, str(floor_db)], ctx.env()))
 
     # The floors on their own (each as its own row; the ratios use the interleaved floors)
     for name, (label, maker) in list(bench.floors.items()):
@@ -775,45 +952,48 @@ def plan(ctx: Context, bench: Bench) -> dict[str, Any]:
     # How fast is this machine right now? A CPU-bound loop, to scale every figure by
     # (CPython 3.11 on an idle core of the issue's kind of machine: roughly 0.2-0.3 s).
     loop = "x = 0\nfor i in range(5_000_000): x += i"
-    bench.measure(Row("calibrate", "calibration: 5M-step Python loop", "-", target="machine"), lambda i: ([py, "-c", loop], ctx.env()), runs)
-
-    nl = ctx.netlog
-    large_env = ctx.env(reads["large"])
+    bench.measure(Row("calibrate", "calibration: 5M-step Python loop", "-", target="machine"), lambda s, i: ([py, "-c", loop], ctx.env()), runs)
 
     # Start-up
     for flag in ("--help", "--version"):
-        row = bench.measure(
+        for row in bench.measure(
             Row(f"start{flag}", f"netlog {flag}", "-", target="≤80ms, no SA", target_ms=80, mem_limit=True),
-            lambda i, flag=flag: (nl(flag), large_env), runs,
-        )
-        mods, _ = imported_modules(ctx, [flag], large_env)
-        heavy = heavy_in(mods)
-        row.extra_checks.append(("SQLAlchemy/SQLModel not imported", not ({"sqlalchemy", "sqlmodel"} & set(heavy)), "imports: " + (", ".join(heavy) or "none of " + "/".join(HEAVY))))
+            lambda s, i, flag=flag: (s.nl(flag), s.read_env("large")), runs,
+        ):
+            mods, _ = imported_modules(ctx, [flag], row.side.read_env("large"))
+            heavy = heavy_in(mods)
+            row.extra_checks.append(("SQLAlchemy/SQLModel not imported", not ({"sqlalchemy", "sqlmodel"} & set(heavy)), "imports: " + (", ".join(heavy) or "none of " + "/".join(HEAVY))))
     script = Path(ctx.py).with_name("netlog")
     # the console script against `python -m netlog --help` as its floor: ×floor is script / -m
-    bench.add_floor("m", "python -m netlog --help", lambda i: (nl("--help"), large_env))
+    # (with --compare the script imports the side's netlog too: PYTHONPATH comes before the install)
+    bench.add_floor("m", "python -m netlog --help", lambda s, i: (s.nl("--help"), s.read_env("large")))
     if script.exists():
         bench.measure(
             Row("start-script", "netlog --help (console script)", "-", floor="m", target="≤80 ms", target_ms=80, mem_limit=True),
-            lambda i: ([str(script), "--help"], large_env), runs,
+            lambda s, i: ([str(script), "--help"], s.read_env("large")), runs,
         )
     else:
         bench.rows.append(Row("start-script", "netlog --help (console script)", "-", status="skipped", reason=f"no {script}"))
 
     # Completion of a name, 10,000 contacts
-    comp_env = ctx.env(reads["large"], _NETLOG_COMPLETE="complete_bash", COMP_WORDS=f"netlog give {large.prefix}", COMP_CWORD="2")
-    row = bench.measure(
+    def comp_env(s: Side) -> dict[str, str]:
+        prefix = s.journals["large"].prefix
+        return s.read_env("large", _NETLOG_COMPLETE="complete_bash", COMP_WORDS=f"netlog give {prefix}", COMP_CWORD="2")
+
+    for row in bench.measure(
         Row("complete", f"Tab: netlog give {large.prefix}<Tab>", "large", target="≤80 ms", target_ms=80, mem_limit=True),
-        lambda i: (nl(), comp_env), runs,
-        check_output=lambda r: "" if r.out.strip() else "completion printed nothing",
-    )
-    mods, _ = imported_modules(ctx, [], comp_env)
-    row.notes.append("completion imports: " + (", ".join(heavy_in(mods)) or "no typer/rich/pydantic/sqlalchemy"))
+        lambda s, i: (s.nl(), comp_env(s)), runs,
+        check_output=lambda s, r: "" if r.out.strip() else "completion printed nothing",
+    ):
+        mods, _ = imported_modules(ctx, [], comp_env(row.side))
+        row.notes.append("completion imports: " + (", ".join(heavy_in(mods)) or "no typer/rich/pydantic/sqlalchemy"))
 
     # Peers first: writes compare with jrnl's add
     peers: dict[str, str] = {}
     if args.no_peers:
         peers["jrnl"] = peers["task"] = "--no-peers"
+    elif ctx.compare:
+        peers["jrnl"] = peers["task"] = "--compare: a peer is the same process for both revisions"
     else:
         got = setup_jrnl(ctx) if bench.wanted("jrnl-add") or bench.wanted("write-") else "not matched by --only"
         if isinstance(got, str):
@@ -822,9 +1002,9 @@ def plan(ctx: Context, bench: Bench) -> dict[str, Any]:
             jargv, jenv, _ = got
             bench.measure(
                 Row("jrnl-add", "peer: jrnl add an entry", "10k", target="peer"),
-                lambda i: ([*jargv, f"Bench entry {i + 2}: gave an intro @work."], jenv), runs,
+                lambda s, i: ([*jargv, f"Bench entry {i + 2}: gave an intro @work."], jenv), runs,
             )
-            bench.measure(Row("jrnl-list", "peer: jrnl -n 5", "10k", target="peer"), lambda i: ([*jargv, "-n", "5"], jenv), runs)
+            bench.measure(Row("jrnl-list", "peer: jrnl -n 5", "10k", target="peer"), lambda s, i: ([*jargv, "-n", "5"], jenv), runs)
         got = setup_task(ctx) if bench.wanted("task-add") else "not matched by --only"
         if isinstance(got, str):
             peers["task"] = got
@@ -832,22 +1012,23 @@ def plan(ctx: Context, bench: Bench) -> dict[str, Any]:
             targv, tenv = got
             bench.measure(
                 Row("task-add", "peer: task add", "10k", target="peer"),
-                lambda i: ([*targv, "add", f"bench task {i + 2}", "project:work"], tenv), runs,
+                lambda s, i: ([*targv, "add", f"bench task {i + 2}", "project:work"], tenv), runs,
             )
-            bench.measure(Row("task-next", "peer: task next", "10k", target="peer"), lambda i: ([*targv, "next"], tenv), runs)
+            bench.measure(Row("task-next", "peer: task next", "10k", target="peer"), lambda s, i: ([*targv, "next"], tenv), runs)
     for name, reason in peers.items():
         log(f"peer {name} skipped: {reason}")
         label = {"jrnl": "peer: jrnl (add, -n 5)", "task": "peer: taskwarrior (add, next)"}[name]
         bench.rows.append(Row(f"{name}-skip", label, "10k", status="skipped", reason=reason))
     info["peers_skipped"] = peers
 
-    # Writes on the large journal (on a copy)
-    wenv = ctx.env(write_large)
-    who = large.busiest
-    writes = [
-        ("give", lambda i: (nl("give", who, f"bench favour {i + 2}", "--kind", "help"), wenv), ("give",)),
-        ("ask", lambda i: (nl("ask", who, f"bench ask {i + 2}"), wenv), ("ask",)),
-        ("add", lambda i: (nl("add", f"Bench Person {i + 2}", "--company", "Benchmark Ltd"), wenv), ("add",)),
+    # Writes on the large journal (on a copy: each side its own)
+    def who(s: Side) -> str:
+        return s.journals["large"].busiest
+
+    writes: list[tuple[str, Maker, tuple[str, ...]]] = [
+        ("give", lambda s, i: (s.nl("give", who(s), f"bench favour {i + 2}", "--kind", "help"), s.env(s.write_large)), ("give",)),
+        ("ask", lambda s, i: (s.nl("ask", who(s), f"bench ask {i + 2}"), s.env(s.write_large)), ("ask",)),
+        ("add", lambda s, i: (s.nl("add", f"Bench Person {i + 2}", "--company", "Benchmark Ltd"), s.env(s.write_large)), ("add",)),
     ]
     for name, maker, needs in writes:
         bench.measure(
@@ -865,15 +1046,18 @@ def plan(ctx: Context, bench: Bench) -> dict[str, Any]:
     ]
     for name, argv, needs in reports:
         shown = "netlog " + " ".join("NAME" if a == "@BUSIEST" else a for a in argv) if argv else "netlog (bare: dashboard)"
-        pair = []
-        for label, journal in (("small", small), ("large", large)):
-            env = ctx.env(reads[label])
-            words = [journal.busiest if a == "@BUSIEST" else a for a in argv]
+        pair: list[tuple[Row, Maker]] = []
+        for label in ("small", "large"):
             if label == "large":
                 row = Row(f"report-{name}-large", shown, "large", floor="sel", target="≤400, ≤1.3×S", target_ms=400, mem_limit=True, small_key=f"report-{name}-small")
             else:
                 row = Row(f"report-{name}-small", shown, "small", floor="sel", target="(for ×S)", mem_limit=True)
-            pair.append((row, lambda i, words=words, env=env: (nl(*words), env)))
+
+            def report(s: Side, i: int, label: str = label, argv: list[str] = argv) -> tuple[list[str], dict[str, str]]:
+                words = [s.journals[label].busiest if a == "@BUSIEST" else a for a in argv]
+                return s.nl(*words), s.read_env(label)
+
+            pair.append((row, report))
         bench.measure_many(pair, runs, needs=needs)  # small and large in turns: ×S compares like with like
 
     # The same reports when the journal is not in the page cache (the first
@@ -894,53 +1078,58 @@ def plan(ctx: Context, bench: Bench) -> dict[str, Any]:
 
     for name, argv, needs in (("hungry", ["hungry"], ("hungry",)), ("home", [], ())):
         shown = ("netlog " + " ".join(argv) if argv else "netlog (bare)") + ", cold journal"
-        env = ctx.env(reads["large"])
 
-        def cold(i: int, argv: list[str] = argv, env: dict[str, str] = env) -> tuple[list[str], dict[str, str]]:
-            evict(reads["large"])
-            return nl(*argv), env
+        def cold(s: Side, i: int, argv: list[str] = argv) -> tuple[list[str], dict[str, str]]:
+            evict(s.reads["large"])
+            return s.nl(*argv), s.read_env("large")
 
         bench.measure(Row(f"cold-{name}", shown, "large", floor="sel", target="info"), cold, runs, needs=needs)
 
     # contacts --json of 10,000 contacts, piped
-    def json_ok(r: Run) -> str:
+    def json_ok(s: Side, r: Run) -> str:
+        active = s.journals["large"].active
         try:
             data = json.loads(r.out)
         except ValueError:
             return "contacts --json did not print JSON"
         n = len(data) if isinstance(data, list) else len(data.get("contacts", [])) if isinstance(data, dict) else 0
-        return "" if n >= large.active else f"contacts --json printed {n} contacts, expected the {large.active} not archived"
+        return "" if n >= active else f"contacts --json printed {n} contacts, expected the {active} not archived"
 
     bench.measure(
         Row("contacts-json", f"netlog contacts --json ({large.active:,})", "large", floor="sel", target="≤500 ms", target_ms=500),
-        lambda i: (nl("contacts", "--json"), large_env), runs, needs=("contacts",), check_output=json_ok,
+        lambda s, i: (s.nl("contacts", "--json"), s.read_env("large")), runs, needs=("contacts",), check_output=json_ok,
     )
 
     # import linkedin of 30,000 rows into an empty journal
     rows_n = LINKEDIN_ROWS if not args.quick else 3_000
     csv_path = linkedin_csv(ctx, rows_n)
 
-    def import_maker(i: int) -> tuple[list[str], dict[str, str]]:
-        fresh = w / f"import-{i + 2}.db"
+    def import_maker(s: Side, i: int) -> tuple[list[str], dict[str, str]]:
+        fresh = s.work / f"import-{i + 2}.db"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{fresh}{suffix}").unlink(missing_ok=True)
-        prev = w / f"import-{i + 1}.db"
+        prev = s.work / f"import-{i + 1}.db"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{prev}{suffix}").unlink(missing_ok=True)
-        return nl("--db", str(fresh), "import", "linkedin", str(csv_path)), ctx.env(fresh)
+        return s.nl("--db", str(fresh), "import", "linkedin", str(csv_path)), s.env(fresh)
 
     bench.measure(
         Row("import-linkedin", f"netlog import linkedin ({rows_n // 1000}k rows)", "empty", target="≤3 s", target_ms=3000),
         import_maker, slow_runs, needs=("import", "linkedin"),
     )
 
-    # netlog demo, large: built once
+    # netlog demo, large: built once (with --compare, built afresh by each side in turns)
     contacts, entries = ctx.sizes["large"]
     demo_row = Row("demo", f"netlog demo {contacts // 1000}k/{entries // 1000}k", "new", target="≤30 s", target_ms=30_000)
+    if ctx.compare and not args.no_demo_timing:
+        time_demo_in_turns(ctx, bench, demo_row, slow_runs)
+        return info
     bench.rows.append(demo_row)
     if not bench.wanted("demo"):
         demo_row.status, demo_row.reason = "skipped", f"not matched by --only {args.only}"
-    elif not command_exists(ctx, ("demo",)):
+    elif ctx.compare:
+        demo_row.status, demo_row.reason = "skipped", "--no-demo-timing"
+    elif not command_exists(ctx.sides[0], ("demo",)):
         demo_row.status, demo_row.reason = "missing", "'netlog demo' does not exist yet (journals built by the stdlib fallback)"
     elif large.build is not None and large.builder == "demo":
         demo_row.samples, demo_row.kib, demo_row.cpu = [large.build.ms], [large.build.kib], [large.build.cpu]
@@ -951,7 +1140,8 @@ def plan(ctx: Context, bench: Bench) -> dict[str, Any]:
         log(f"netlog demo {contacts:,}/{entries:,}: timing one build ...")
         fresh = w / "demo-timed.db"
         floor_before = run_once([py, "-c", "pass"], ctx.env(), 60).ms
-        r = run_once(nl("--db", str(fresh), "demo", "--contacts", str(contacts), "--entries", str(entries), "--seed", str(args.seed)), ctx.env(fresh), 3600)
+        side = ctx.sides[0]
+        r = run_once(side.nl("--db", str(fresh), "demo", "--contacts", str(contacts), "--entries", str(entries), "--seed", str(args.seed)), side.env(fresh), 3600)
         floor_after = run_once([py, "-c", "pass"], ctx.env(), 60).ms
         if r.rc != 0:
             demo_row.status, demo_row.reason = "error", f"exit {r.rc}: {(r.err.strip().splitlines() or [''])[-1][:200]}"
@@ -960,6 +1150,24 @@ def plan(ctx: Context, bench: Bench) -> dict[str, Any]:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{fresh}{suffix}").unlink(missing_ok=True)
     return info
+
+
+def time_demo_in_turns(ctx: Context, bench: Bench, row: Row, runs: int) -> None:
+    """With --compare, `netlog demo` of the large size is measured like any
+    other row: each side builds a fresh journal, A and B in turns. The build
+    that fills the cache would time only the side whose cache was cold, at
+    another moment than the other's."""
+    contacts, entries = ctx.sizes["large"]
+
+    def build(s: Side, i: int) -> tuple[list[str], dict[str, str]]:
+        fresh = s.work / f"demo-{i + 2}.db"
+        for db in (s.work / f"demo-{i + 1}.db", fresh):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+        argv = s.nl("--db", str(fresh), "demo", "--contacts", str(contacts), "--entries", str(entries), "--seed", str(ctx.args.seed))
+        return argv, s.env(fresh)
+
+    bench.measure(row, build, runs, needs=("demo",))
 
 
 # --------------------------------------------------------------------------
@@ -991,7 +1199,7 @@ def judge(bench: Bench) -> None:
             missed.append("mem")
             row.notes.append(f"peak {row.peak_mib:.1f} MiB > {MEM_TARGET_MIB:.0f} MiB")
         if row.small_key:
-            other = bench.row(row.small_key)
+            other = bench.row(row.small_key, row.side)
             ratio = small_ratio(row, other)
             if ratio is not None:
                 if ratio > 1.3:
@@ -1000,7 +1208,7 @@ def judge(bench: Bench) -> None:
             else:
                 row.notes.append("no small-journal figure to compare with")
         if row.peer_key:
-            peer = bench.row(row.peer_key)
+            peer = bench.row(row.peer_key, row.side)
             if peer and peer.median and med:
                 if med > peer.median:
                     missed.append("jrnl")
@@ -1035,7 +1243,7 @@ def table(bench: Bench) -> str:
             ratio = f"{r.median / fm:.1f} {r.floor}" if fm and r.median and r.floor != "-" else "-"
             xs = "-"
             if r.small_key:
-                xs_ratio = small_ratio(r, bench.row(r.small_key))
+                xs_ratio = small_ratio(r, bench.row(r.small_key, r.side))
                 if xs_ratio is not None:
                     xs = f"{xs_ratio:.2f}"
             cells = [f"{what:<30}", f"{r.journal:<7}", fmt(r.median, 7), fmt(min(r.samples) if r.samples else None, 6),
@@ -1053,6 +1261,116 @@ def notes(bench: Bench) -> str:
         elif r.notes:
             out.append(f"- {r.what} [{r.journal}]: " + "; ".join(r.notes))
     return "\n".join(out)
+
+
+# --------------------------------------------------------------------------
+# --compare: A and B side by side
+
+
+SAME_PROCESS = ("floor", "machine")  # targets of rows that run the same command for A and B
+CMP_LIMIT = 0.10
+STATUS_VERDICT = {"missing": "MISSING", "skipped": "SKIP", "error": "ERROR"}  # as judge() says them
+CMP_COLS = [("what", 30, "<"), ("journal", 7, "<"), ("A ms", 8, ">"), ("B ms", 8, ">"), ("B/A", 6, ">"), ("pairs", 6, ">"), ("verdict", 16, "<")]
+
+
+def pairs_by_key(bench: Bench) -> list[tuple[str, list[Row]]]:
+    """Each key with its rows (A's and B's, or one never measured), in the
+    order measured."""
+    out: dict[str, list[Row]] = {}
+    for r in bench.rows:
+        out.setdefault(r.key, []).append(r)
+    return list(out.items())
+
+
+def compare_verdict(a: Row, b: Row) -> tuple[float | None, float | None, str]:
+    """(B/A of the medians, median of B/A over neighbouring runs, verdict).
+    The verdict reads the medians; the pairs' ratio beside it cancels a burst
+    of load that fell on one side's runs more than the other's, so where the
+    two disagree the run was noisy, not one revision slow."""
+    if a.status != "ok" or b.status != "ok" or not a.median or not b.median:
+        if a.status == b.status:
+            return None, None, STATUS_VERDICT.get(a.status, "-")
+        return None, None, ", ".join(f"{r.side.name if r.side else '?'} {STATUS_VERDICT.get(r.status, r.status)}" for r in (a, b) if r.status != "ok")
+    ratio = b.median / a.median
+    pairs = statistics.median(y / x for x, y in zip(a.samples, b.samples)) if len(a.samples) == len(b.samples) else None
+    if ratio > 1 + CMP_LIMIT:
+        verdict = f"slower by {(ratio - 1) * 100:.1f}%"
+    elif ratio < 1 - CMP_LIMIT:
+        verdict = f"faster by {(1 - ratio) * 100:.1f}%"
+    else:
+        verdict = f"within {CMP_LIMIT * 100:.0f}%"
+    return ratio, pairs, verdict
+
+
+def compare_table(bench: Bench) -> str:
+    head = " ".join(f"{name:{align}{w}}" for name, w, align in CMP_COLS)
+    lines = [head, "-" * len(head)]
+    for _, rows in pairs_by_key(bench):
+        r = rows[0]
+        what = r.what if len(r.what) <= 30 else r.what[:29] + "…"
+        if len(rows) != 2:  # never measured (skipped, missing for both)
+            lines.append(f"{what:<30} {r.journal:<7} {r.status:>8}")
+            continue
+        a, b = rows
+        ratio, pairs, verdict = compare_verdict(a, b)
+        cells = [f"{what:<30}", f"{r.journal:<7}", fmt(a.median, 8) if a.status == "ok" else f"{a.status:>8}", fmt(b.median, 8) if b.status == "ok" else f"{b.status:>8}",
+                 fmt(ratio, 6, 2), fmt(pairs, 6, 2), verdict + (" (same cmd)" if r.target in SAME_PROCESS and ratio is not None else "")]
+        lines.append(" ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def compare_summary(bench: Bench) -> str:
+    """One line: how many netlog rows are within the limit, and which are not."""
+    within, off = 0, []
+    for key, rows in pairs_by_key(bench):
+        if len(rows) != 2 or rows[0].target in SAME_PROCESS:
+            continue
+        ratio, _, verdict = compare_verdict(*rows)
+        if ratio is None:
+            continue
+        if verdict.startswith("within"):
+            within += 1
+        else:
+            off.append(f"{key} {verdict}")
+    return f"B within {CMP_LIMIT * 100:.0f}% of A on {within} of {within + len(off)} netlog rows" + (": not " + "; ".join(off) if off else "")
+
+
+def compare_notes(bench: Bench) -> str:
+    """Why a row has no ratio, once per row when A and B agree."""
+    out = []
+    for _, rows in pairs_by_key(bench):
+        said = set()
+        for r in rows:
+            if r.status != "ok" and (r.status, r.reason) not in said:
+                said.add((r.status, r.reason))
+                who = "" if len(rows) == 1 or all((x.status, x.reason) == (r.status, r.reason) for x in rows) else f" {r.side.name if r.side else '?'}"
+                out.append(f"- {r.what} [{r.journal}]{who}: {r.status}: {r.reason}")
+    return "\n".join(out)
+
+
+def compare_header(ctx: Context, started: datetime, load_before: str, load_after: str) -> list[str]:
+    args = ctx.args
+    dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "netlog"], capture_output=True, text=True).stdout.strip()
+    lines = [
+        f"netlog benchmark --compare  {started:%Y-%m-%d %H:%M}  {'QUICK (not comparable to targets)' if args.quick else ''}".rstrip(),
+        *(side.title() for side in ctx.sides),
+    ]
+    if dirty:
+        lines.append("(the work tree has uncommitted changes in netlog/: they are in no revision above and not measured)")
+    for side in ctx.sides:
+        small, large = side.journals["small"], side.journals["large"]
+        lines.append(
+            f"journals {side.name}: small {small.contacts:,}/{small.entries:,}, large {large.contacts:,}/{large.entries:,}, built by {side.name}'s netlog demo "
+            f"(seed {args.seed}); NAME = busiest contact ({large.busiest_entries:,} entries large)"
+        )
+    lines += [
+        f"python {platform.python_version()} ({ctx.py}), {os.cpu_count()} cores, {args.runs} runs after a warm-up, A and B in turns (A, floor, B, floor, A, ...)",
+        f"load average (1/5/15 min): before {load_before}, after {load_after}",
+        "times in ms (median wall time of the whole process); B/A = median B / median A; pairs = median of B/A over",
+        f"neighbouring runs (a burst of load cancels out); verdict: within {CMP_LIMIT * 100:.0f}% when {1 - CMP_LIMIT:.2f} ≤ B/A ≤ {1 + CMP_LIMIT:.2f};",
+        "(same cmd) = floors and calibration, the same process for A and B: their B/A is this run's noise",
+    ]
+    return lines
 
 
 def git_head() -> str:
@@ -1079,6 +1397,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json-out", help="write the results as JSON here")
     ap.add_argument("--only", help="measure only rows whose key matches this regex (floors always run)")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--compare", nargs=2, metavar=("REV_A", "REV_B"),
+                    help="measure two git revisions of this repository in turns (e.g. 0d334c8 HEAD) and print B/A per row")
     args = ap.parse_args(argv)
     if args.runs is None:
         args.runs = 3 if args.quick else 9
@@ -1087,12 +1407,18 @@ def main(argv: list[str] | None = None) -> int:
         args.no_demo_timing = True
         args.slow_runs = min(args.slow_runs, 3)
     ctx = Context(args)
-    global SPAWN
-    SPAWN = Spawner(ctx.py, ctx.work)
     check = subprocess.run([ctx.py, "-c", "import netlog"], capture_output=True, text=True, cwd=str(ctx.work))
     if check.returncode != 0:
         print(f"bench: {ctx.py} can't import netlog; run with the venv's python (pip install -e .)", file=sys.stderr)
+        ctx.cleanup()
         return 2
+    try:
+        ctx.sides = make_sides(ctx)
+    except SystemExit:
+        ctx.cleanup()
+        raise
+    global SPAWN
+    SPAWN = Spawner(ctx.py, ctx.work)
     started = datetime.now()
     git_before = git_head()
     load_before = loadavg()
@@ -1105,6 +1431,20 @@ def main(argv: list[str] | None = None) -> int:
         ctx.cleanup()
     load_after = loadavg()
     judge(bench)
+    if ctx.compare:
+        text = "\n".join(compare_header(ctx, started, load_before, load_after)) + "\n\n" + compare_table(bench) + "\n\n" + compare_summary(bench)
+        text += "\n\nnotes:\n" + (compare_notes(bench) or "- none") + "\n"
+        print(text)
+    else:
+        text = normal_report(ctx, bench, info, started, git_before, load_before, load_after)
+    if args.json_out:
+        write_json(ctx, bench, info, text, started, git_before, load_before, load_after)
+    return 0
+
+
+def normal_report(ctx: Context, bench: Bench, info: dict[str, Any], started: datetime, git_before: str, load_before: str, load_after: str) -> str:
+    """The one table with targets, printed; its text is returned for the JSON."""
+    args = ctx.args
     small, large = info["journals"]["small"], info["journals"]["large"]
     header = [
         f"netlog benchmark  {started:%Y-%m-%d %H:%M}  git {git_before}{'' if git_head() == git_before else ' (at the end: ' + git_head() + ')'}  {'QUICK (not comparable to targets)' if args.quick else ''}".rstrip(),
@@ -1119,35 +1459,52 @@ def main(argv: list[str] | None = None) -> int:
     ]
     text = "\n".join(header) + "\n\n" + table(bench) + "\n\nnotes:\n" + (notes(bench) or "- none") + "\n"
     print(text)
-    if args.json_out:
-        data = {
-            "started": started.isoformat(),
-            "git": git_before,
-            "git_at_end": git_head(),
-            "python": ctx.py,
-            "python_version": platform.python_version(),
-            "cpus": os.cpu_count(),
-            "loadavg_before": load_before,
-            "loadavg_after": load_after,
-            "quick": args.quick,
-            "runs": args.runs,
-            "today": TODAY,
-            "info": info,
-            "rows": [
-                {
-                    "key": r.key, "what": r.what, "journal": r.journal, "status": r.status, "reason": r.reason,
-                    "median_ms": r.median, "min_ms": min(r.samples) if r.samples else None, "max_ms": max(r.samples) if r.samples else None,
-                    "peak_mib": r.peak_mib, "cpu_median_ms": r.cpu_median, "cpu_ms": r.cpu, "majflt_inblock": r.io, "floor": r.floor, "floor_median_ms": r.floor_median,
-                    "ratio_to_floor": (r.median / r.floor_median) if r.median and r.floor_median else None,
-                    "target": r.target, "target_ms": r.target_ms, "verdict": r.verdict, "notes": r.notes,
-                    "samples_ms": r.samples, "floor_samples_ms": r.floor_samples, "peak_kib": r.kib,
-                }
-                for r in bench.rows
-            ],
-            "table": text,
+    return text
+
+
+def write_json(ctx: Context, bench: Bench, info: dict[str, Any], text: str, started: datetime, git_before: str, load_before: str, load_after: str) -> None:
+    """The run as JSON: every row, and with --compare each row's side and
+    the comparison of each key (what the table shows)."""
+    args = ctx.args
+    rows = []
+    for r in bench.rows:
+        row = {
+            "key": r.key, "what": r.what, "journal": r.journal, "status": r.status, "reason": r.reason,
+            "median_ms": r.median, "min_ms": min(r.samples) if r.samples else None, "max_ms": max(r.samples) if r.samples else None,
+            "peak_mib": r.peak_mib, "cpu_median_ms": r.cpu_median, "cpu_ms": r.cpu, "majflt_inblock": r.io, "floor": r.floor, "floor_median_ms": r.floor_median,
+            "ratio_to_floor": (r.median / r.floor_median) if r.median and r.floor_median else None,
+            "target": r.target, "target_ms": r.target_ms, "verdict": r.verdict, "notes": r.notes,
+            "samples_ms": r.samples, "floor_samples_ms": r.floor_samples, "peak_kib": r.kib,
         }
-        Path(args.json_out).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
-    return 0
+        if ctx.compare:
+            row["side"] = r.side.name if r.side else None
+        rows.append(row)
+    data = {
+        "started": started.isoformat(),
+        "git": git_before,
+        "git_at_end": git_head(),
+        "python": ctx.py,
+        "python_version": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "loadavg_before": load_before,
+        "loadavg_after": load_after,
+        "quick": args.quick,
+        "runs": args.runs,
+        "today": TODAY,
+        "info": info,
+        "rows": rows,
+        "table": text,
+    }
+    if ctx.compare:
+        data["compare"] = {
+            "sides": {s.name: {"rev": s.rev, "commit": s.commit, "tree": s.tree} for s in ctx.sides},
+            "limit": CMP_LIMIT,
+            "rows": [
+                dict(zip(("key", "median_a_ms", "median_b_ms", "ratio", "pairs", "verdict"), (key, pair[0].median, pair[1].median, *compare_verdict(*pair))))
+                for key, pair in pairs_by_key(bench) if len(pair) == 2
+            ],
+        }
+    Path(args.json_out).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":
