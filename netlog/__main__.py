@@ -44,7 +44,8 @@ def main() -> None:
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # nothing left to interrupt
         for stream in (sys.stdout, sys.stderr):
             try:
-                stream.flush()
+                if stream is not None:  # started with it closed
+                    stream.flush()
             except (OSError, ValueError):
                 if stream is sys.stdout:
                     _quiet_stdout()

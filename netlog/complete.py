@@ -162,7 +162,7 @@ def _journal(db: str | None, env: dict[str, str]) -> str | None:
     from netlog.db import resolve_path
 
     path = resolve_path(db, env)
-    return str(path) if path.exists() else None
+    return str(path) if path.is_file() else None  # not a pipe: opening one would hang the shell
 
 
 def _like(text: str) -> str:

@@ -302,6 +302,28 @@ def _v6_ids_never_reused(conn: sqlite3.Connection) -> None:
     for kind, name, sql in kept:
         if kind == "trigger" or not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)).fetchone():
             conn.execute(sql)
+    # An id given before this step may be gone from its table yet still named:
+    # by an undo step (an entry undone, a contact --new made), by a digest's
+    # memory. The count starts past those too; an id nothing names was never
+    # seen again by anyone, and the table's top id is as far as SQLite knows.
+    import json
+
+    named = {"contact": 0, "entry": 0}
+    for (ops,) in conn.execute("SELECT ops FROM undo_step"):
+        try:
+            for op in json.loads(ops):
+                table = "contact" if op.get("op") == "delete_contact" else "entry"
+                if isinstance(op.get("id"), int):
+                    named[table] = max(named[table], op["id"])
+        except (ValueError, AttributeError, TypeError):
+            continue
+    for (item,) in conn.execute("SELECT item FROM reported"):
+        kind, _, number = str(item).partition(":")
+        if number.isascii() and number.isdigit() and len(number) < 19:
+            table = "entry" if kind == "ask" else "contact"
+            named[table] = max(named[table], int(number))
+    for table, top in named.items():
+        raise_next_id(conn, table, top)
 
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -446,6 +468,8 @@ def read_header(path: Path) -> bytes | None:
         return None  # no such file (yet): creating it says why it can't be
     except PermissionError:
         raise StorageError(f"can't read {path}: permission denied on a folder above it; check the folders' modes") from None
+    except OSError as e:  # a loop of links, a name too long
+        raise JournalRefused(f"can't use {path}: {e.strerror}; give another path with --db") from None
     if stat.S_ISDIR(st.st_mode):
         raise JournalRefused(f"{path} is a directory, not a journal; give a file path with --db")
     if not stat.S_ISREG(st.st_mode):
@@ -485,8 +509,9 @@ def inspect_file(path: Path) -> tuple[int, int, int] | None:
             return APPLICATION_ID, version, 1  # netlog's, and current: its header says all
         # an upgrade is due: the tables are looked at through a connection that
         # takes SQLite's locks (another netlog may be writing right now; the
-        # header in the file may lag behind its -wal)
-        uri = reader_uri(path)
+        # header in the file may lag behind its -wal), and that may roll back
+        # what a crash left in an old rollback journal, as the upgrade will
+        uri = snapshot_uri(path) if read_only_failure(path) else path.resolve().as_uri()
     else:
         # not (yet) netlog's: looked at without writing anything beside it
         uri = snapshot_uri(path)
@@ -742,6 +767,7 @@ class Journal:
         self.created = False
         self.committed = 0  # write transactions committed: what an interrupt must not deny
         self._conn: sqlite3.Connection | None = None
+        self.folder_lock: int | None = None  # see share_folder
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -770,19 +796,22 @@ class Journal:
             conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             if write:
                 pause("write-locked")
-            committing = False
+            committing = counted = False
             try:
                 yield conn
                 committing = True
                 _commit(conn)
                 if write:
+                    self._count_commit()  # at once: a Ctrl-C from here on was after the save
+                    counted = True
                     pause("committed")
             except BaseException as e:
                 if write and committing and isinstance(e, KeyboardInterrupt) and not conn.in_transaction:
                     # Ctrl-C during a COMMIT that went through (say, in the
                     # checkpoint it ends with): Python raises it only as COMMIT
                     # returns, and the change is saved, so count it as saved.
-                    self._count_commit()
+                    if not counted:
+                        self._count_commit()
                     raise
                 # A failed COMMIT can leave SQLite's transaction open; roll it
                 # back now so nothing reported as failed is saved later.
@@ -797,10 +826,8 @@ class Journal:
             if failure is not None:
                 raise failure from None
             raise
-        if write:
-            self._count_commit()
-            if self.path:
-                _tighten(self.path)
+        if write and self.path:
+            _tighten(self.path)
 
     def _count_commit(self) -> None:
         self.committed += 1
@@ -825,6 +852,9 @@ class Journal:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+        if self.folder_lock is not None:
+            os.close(self.folder_lock)
+            self.folder_lock = None
 
     def damage(self) -> str | None:
         """After an unexpected error: the damaged-journal line if SQLite's quick
@@ -870,9 +900,20 @@ class Journal:
         """The first write failed: leave no empty journal (or directory) behind."""
         if not (self.created and self.path):
             return
+        lock, self.folder_lock = self.folder_lock, None
         self.close()
-        if _holds_rows(self.path):
-            return  # another process wrote to it since: it is theirs now
+        try:
+            # no netlog may be using the file while it goes (each holds the
+            # folder shared): one that saved to it a moment ago must find it kept
+            if lock is None or not _take_folder(lock) or _holds_rows(self.path):
+                return  # in use, or another process wrote to it since: it is theirs now
+            self._remove_files()
+        finally:
+            if lock is not None:
+                os.close(lock)
+
+    def _remove_files(self) -> None:
+        assert self.path is not None
         exits.forget_commits(self.committed)  # whatever it had committed goes with the file
         self.committed = 0
         for p in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm"), Path(f"{self.path}-journal")):
@@ -885,6 +926,43 @@ class Journal:
                 d.rmdir()
             except OSError:
                 break
+
+
+def share_folder(path: Path) -> int | None:
+    """A shared flock on the journal's folder, held while the journal is in
+    use, so that the one thing that removes a journal (a failed first write,
+    taking the folder exclusively) can't remove it from under another netlog.
+    Not a POSIX lock, and on the folder: SQLite's locks on the file are untouched."""
+    import fcntl
+
+    try:
+        fd = os.open(path.parent if str(path.parent) else ".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _take_folder(fd: int, wait: float = 2.0) -> bool:
+    """Turn a shared folder lock into an exclusive one; False if other netlog
+    processes keep using the folder's journals for ``wait`` seconds."""
+    import fcntl
+
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        except OSError:
+            return False
 
 
 def _holds_rows(path: Path) -> bool:
@@ -911,25 +989,41 @@ def open_journal(path: Path, *, create: bool, opened: Callable[[Journal], None] 
     ``opened`` hears of the journal before it is upgraded, so that a Ctrl-C
     landing after the upgrade committed is told it was saved.
     """
-    info = inspect_file(path)
-    needs_upgrade = check_ownership(path, info)
+    lock = share_folder(path)
+    try:
+        info = inspect_file(path)
+        needs_upgrade = check_ownership(path, info)
+    except BaseException:
+        if lock is not None:
+            os.close(lock)
+        raise
     if info is None and not create:
+        if lock is not None:
+            os.close(lock)
         journal = Journal(None)
         journal.migrate()
         if opened:
             opened(journal)
         return journal
+    journal = Journal(path)
+    journal.folder_lock = lock  # closed with the journal from here on
     read_only = read_only_failure(path) if info is not None else None
     if read_only and needs_upgrade:
+        journal.close()
         doing = f"upgrade the journal {path} to schema {SCHEMA_VERSION}, which this netlog needs"
         raise StorageError(read_only_failure(path, doing, "nothing was read or changed") or read_only)
     if read_only and not _has_pending_wal(path):
-        journal = Journal(path, read_only=read_only)
+        journal.read_only = read_only
         if opened:
             opened(journal)
         return journal
-    made: list[Path] | None = _create_private(path) if info is None else None
-    journal = Journal(path)
+    try:
+        made: list[Path] | None = _create_private(path) if info is None else None
+    except BaseException:
+        journal.close()
+        raise
+    if journal.folder_lock is None:
+        journal.folder_lock = share_folder(path)  # the folder is there now
     if opened:
         opened(journal)
     if made is not None:

@@ -67,21 +67,31 @@ class Guarded:
     """A text stream whose write and flush failures are OutputFailed, not
     OSError: the exit mapping then knows they are the output's, not the journal's."""
 
-    def __init__(self, stream: TextIO, name: str) -> None:
-        self._stream = stream
+    def __init__(self, stream: TextIO | None, name: str) -> None:
+        self._stream = stream  # None: the process was started with it closed (>&-)
         self._name = name
 
     def write(self, text: str) -> int:
         try:
-            return self._stream.write(text)
+            return self._real().write(text)
         except OSError as e:
             raise OutputFailed(self._name, e) from None
 
     def flush(self) -> None:
+        if self._stream is None:
+            return  # nothing was written, or write already said so
         try:
             self._stream.flush()
         except OSError as e:
             raise OutputFailed(self._name, e) from None
 
+    def isatty(self) -> bool:
+        return self._stream is not None and self._stream.isatty()
+
+    def _real(self) -> TextIO:
+        if self._stream is None:
+            raise OSError(errno.EBADF, f"{self._name} is closed")
+        return self._stream
+
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._stream, name)
+        return getattr(self._real(), name)

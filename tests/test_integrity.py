@@ -430,10 +430,10 @@ def test_a_side_file_deleted_and_made_again_while_netlog_looks_is_no_read_only_j
 def test_an_export_never_writes_over_the_journal_or_an_existing_file(cli, env, tmp_path):
     cli("add", "Ann Lee")
     before = env.db.read_bytes()
-    for target in (env.db, Path(f"{env.db}-wal"), Path(f"{env.db}-shm")):
-        for args in (["export", "json", "-o", str(target)], ["export", "vcard", "-o", str(target)]):
-            r = cli(*args, "--force", code=2)
-            assert "itself; write the export to another file" in r.stderr, r.stderr
+    for target in (env.db, Path(f"{env.db}-wal"), Path(f"{env.db}-shm"), Path(f"{env.db}-journal")):
+        for args in (["export", "json", "-o", str(target)], ["export", "vcard", "-o", str(target)], ["backup", str(target)]):
+            r = cli(*args, *(["--force"] if args[0] == "export" else []), code=2)
+            assert "itself; write the copy to another file" in r.stderr, r.stderr
     assert env.db.read_bytes() == before
     cli("contacts")
     out = tmp_path / "out.json"
@@ -858,3 +858,90 @@ def test_a_journal_you_cannot_read_is_said_so_not_damaged(cli, env, monkeypatch)
         r = cli(*args, code=1)
         assert "permission denied" in r.stderr and r.stderr.count("\n") == 1, r.stderr
         assert "damaged" not in r.stderr and "backup" not in r.stderr, r.stderr
+
+
+def test_a_closed_stdout_is_output_that_cannot_be_written(cli, env):
+    cli("add", "Ann Lee")
+    for args, said in ((["ask", "ann", "x"], "your change was saved, but its output could not be written: stdout is closed"),
+                       (["contacts"], "the output could not be written: stdout is closed"), (["note", "ann", "y"], None)):
+        r = subprocess.run([sys.executable, "-m", "netlog", *args], env=env.env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True, close_fds=True, timeout=60,
+                           preexec_fn=lambda: os.close(1))
+        assert "Traceback" not in r.stderr and "unexpected" not in r.stderr, r.stderr
+        if said:
+            assert r.returncode == 1 and r.stderr.splitlines()[-1] == f"netlog: {said}", r.stderr
+        else:  # nothing for stdout: nothing failed
+            assert r.returncode == 0, r.stderr
+
+
+def test_an_analyzed_journal_is_sound_and_upgrades(cli, env, tmp_path):
+    """ANALYZE (PRAGMA optimize, a database browser) adds sqlite_stat1: not a damage."""
+    import shutil
+
+    old = tmp_path / "v5.db"
+    shutil.copy(Path(__file__).parent / "data" / "schemas" / "v5.db", old)
+    for path in (old, env.db):
+        if path == env.db:
+            cli("add", "Ann Lee")
+        con = sqlite3.connect(path)
+        con.execute("ANALYZE")
+        con.commit()
+        con.close()
+    cli("--db", str(old), "add", "Zed New")
+    cli("--db", str(old), "check")
+    cli("check")
+
+
+def test_a_first_write_that_fails_never_removes_a_journal_another_netlog_saved_to(env, tmp_path):
+    """Two netlog on a journal that does not exist yet: one fails (an unknown
+    name) and takes back the file it made, while the other saves to it. The
+    second must find its contact kept, every time."""
+    lost = []
+    for i in range(25):
+        path = tmp_path / f"race{i}" / "journal.db"
+        e = dict(env.env, NETLOG_DB=str(path))
+        failing = netlog_popen("give", "nobody", "x", env=e)
+        adding = netlog_popen("add", f"Bob {i}", env=e)
+        out, err = adding.communicate(timeout=60)
+        failing.communicate(timeout=60)
+        if adding.returncode == 0:
+            try:
+                names = [n for (n,) in rows(path, "SELECT name FROM contact")]
+            except sqlite3.Error:
+                names = []
+            if f"Bob {i}" not in names:
+                lost.append(i)
+    assert lost == []
+
+
+def test_more_odd_paths_are_one_line(cli, env, tmp_path):
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    for args in (["add", "Ann Lee"], ["check"]):
+        r = cli("--db", str(loop), *args, code=1)
+        assert r.stderr.count("\n") == 1 and "unexpected" not in r.stderr, r.stderr
+    cli("add", "Ann Lee")
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    r = cli("export", "json", "-o", str(fifo), "--force", code=2)
+    assert "is not a regular file" in r.stderr and fifo.exists() and not fifo.is_file()
+
+
+def test_completion_never_opens_a_pipe_named_as_the_journal(env, tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    e = dict(env.env, _NETLOG_COMPLETE="complete_bash", COMP_WORDS=f"netlog --db {fifo} give ", COMP_CWORD="4")
+    r = subprocess.run([sys.executable, "-m", "netlog"], env=e, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=20)
+    assert r.returncode == 0 and r.stdout == "", r
+
+
+def test_import_json_refuses_ids_no_journal_could_go_on_from(cli, env, tmp_path):
+    import json
+
+    cli("add", "Ann Lee")
+    doc = json.loads(cli("export", "json").stdout)
+    doc["ids_used"]["contact"] = 2**63 - 1
+    f = tmp_path / "in.json"
+    f.write_text(json.dumps(doc))
+    r = cli("--db", str(tmp_path / "new.db"), "import", "json", str(f), code=2)
+    assert "ids_used.contact" in r.stderr

@@ -45,8 +45,9 @@ def _connect_ro(path: Path) -> sqlite3.Connection:
 def backup(journal: Path, target: Path) -> int:
     """Snapshot ``journal`` into the new file ``target``; returns its size in bytes."""
     from netlog.db import check_ownership, inspect_file
-    from netlog.io.files import place, private_temp
+    from netlog.io.files import not_the_journal, place, private_temp
 
+    not_the_journal(target, journal)
     if not journal.exists():
         raise NetlogError(f"there is no journal at {journal} yet, so nothing to back up")
     check_ownership(journal, inspect_file(journal))  # refuses files that are not netlog journals

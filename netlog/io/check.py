@@ -139,6 +139,7 @@ def objects(con: sqlite3.Connection) -> dict[tuple[str, str], str]:
     return {
         (kind, name): re.sub(r" ?([(),]) ?", r"\1", " ".join(sql.split()))
         for kind, name, sql in con.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL")
+        if not name.startswith("sqlite_stat")  # ANALYZE's statistics (PRAGMA optimize, browsers): not the schema
     }
 
 

@@ -159,14 +159,14 @@ def _unnamed(directory: Path) -> int | None:
 
 def not_the_journal(target: Path, journal: Path) -> None:
     """Refuse the journal itself, its -wal or its -shm as an output file."""
-    for kept in (journal, Path(f"{journal}-wal"), Path(f"{journal}-shm")):
+    for kept in (journal, Path(f"{journal}-wal"), Path(f"{journal}-shm"), Path(f"{journal}-journal")):
         same = os.path.abspath(target) == os.path.abspath(kept)
         try:
             same = same or os.path.samefile(target, kept)
         except OSError:
             pass
         if same:
-            raise UsageError(f"{target} is {'the journal' if kept == journal else 'a file of the journal'} itself; write the export to another file")
+            raise UsageError(f"{target} is {'the journal' if kept == journal else 'a file of the journal'} itself; write the copy to another file")
 
 
 def write_private(target: Path, write: Callable[[IO[str]], None], *, overwrite: bool = False) -> None:
@@ -177,6 +177,8 @@ def write_private(target: Path, write: Callable[[IO[str]], None], *, overwrite: 
 
     if target.is_dir():
         raise UsageError(f"{target} is a directory; give a file name")
+    if os.path.lexists(target) and not target.is_file():
+        raise UsageError(f"{target} is not a regular file (a device, a pipe or a link to nothing); give a file name")
     if not overwrite and os.path.lexists(target):
         raise NetlogError(f"{target} already exists; choose another name, or add --force to replace it")
     directory = _directory(target)

@@ -29,7 +29,11 @@ from netlog import validate
 from netlog.errors import UsageError
 from netlog.db import raise_next_id
 from netlog.io.bulk import entries_aside
-from netlog.journal import MAX_EVERY_DAYS, MAX_ID, setting_problem
+from netlog.journal import MAX_EVERY_DAYS, setting_problem
+
+# Ids a restore takes: far past any journal's, far short of the 2**63 at which
+# SQLite can give no next id (every later write would fail as if the disk were full).
+MAX_ID = 10**15
 from netlog.validate import CONTACT_FIELDS, ENTRY_TYPES, FAVOR_KINDS, OUTCOMES
 
 FORMAT = "netlog-journal"
